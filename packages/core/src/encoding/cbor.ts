@@ -1,0 +1,111 @@
+import { decode as cborgDecode, encode as cborgEncode, rfc8949EncodeOptions } from 'cborg';
+import { equalBytes } from '../bytes.js';
+import { CodecError } from '../errors.js';
+
+/**
+ * Weft's one canonical encoding: RFC 8949 core deterministic CBOR.
+ * Shortest integers, bytewise-sorted string map keys, definite lengths, no
+ * floats, no undefined, no tags. Integers beyond 2^53 travel as bigint.
+ */
+
+/** A value Weft can encode. Maps are plain objects with string keys. */
+export type CborValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | readonly CborValue[]
+  | { readonly [key: string]: CborValue };
+
+const UINT64_MAX = (1n << 64n) - 1n;
+
+function rejectType(what: string): never {
+  throw new CodecError('CODEC_UNSUPPORTED_TYPE', `cannot encode ${what} canonically`);
+}
+
+const encodeOptions = {
+  ...rfc8949EncodeOptions,
+  typeEncoders: {
+    number(n: unknown) {
+      if (!Number.isSafeInteger(n)) rejectType(`non-integer or unsafe number ${String(n)}`);
+      return null;
+    },
+    bigint(n: unknown) {
+      const v = n as bigint;
+      if (v > UINT64_MAX || v < -UINT64_MAX - 1n) rejectType('integer outside 64 bits');
+      return null;
+    },
+    undefined() {
+      return rejectType('undefined');
+    },
+    Map() {
+      return rejectType('Map (use a plain object)');
+    },
+  },
+};
+
+const decodeOptions = {
+  strict: true,
+  allowIndefinite: false,
+  allowUndefined: false,
+  allowInfinity: false,
+  allowNaN: false,
+  allowBigInt: true,
+  rejectDuplicateMapKeys: true,
+  useMaps: false,
+};
+
+export function encode(value: CborValue): Uint8Array {
+  try {
+    return cborgEncode(value, encodeOptions);
+  } catch (err) {
+    if (err instanceof CodecError) throw err;
+    throw new CodecError('CODEC_UNSUPPORTED_TYPE', `cannot encode value: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
+export interface DecodeOptions {
+  /** Upper bound on the input size; every decode in Weft names one. */
+  maxBytes: number;
+}
+
+/**
+ * Decodes canonical CBOR. Anything that would not re-encode to exactly the
+ * same bytes (unsorted keys, long-form integers, floats, tags...) is rejected
+ * with a CodecError; no other error type escapes.
+ */
+export function decode(bytes: Uint8Array, options: DecodeOptions): unknown {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new CodecError('CODEC_NOT_BYTES', 'input is not a Uint8Array');
+  }
+  if (bytes.length > options.maxBytes) {
+    throw new CodecError(
+      'CODEC_TOO_LARGE',
+      `input of ${bytes.length} bytes exceeds the bound of ${options.maxBytes}`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = cborgDecode(bytes, decodeOptions);
+  } catch (err) {
+    throw new CodecError('CODEC_MALFORMED', `malformed CBOR: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  let again: Uint8Array;
+  try {
+    again = encode(value as CborValue);
+  } catch (err) {
+    throw new CodecError('CODEC_NON_CANONICAL', `not canonical: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (!equalBytes(again, bytes)) {
+    throw new CodecError('CODEC_NON_CANONICAL', 'bytes are not the canonical encoding of their value');
+  }
+  return value;
+}
