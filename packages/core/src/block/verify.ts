@@ -1,0 +1,97 @@
+import { equalBytes, toHex } from '../bytes.js';
+import type { Ed25519Backend } from '../crypto/ed25519.js';
+import { verifyDomain } from '../crypto/signing.js';
+import type { Channel } from '../config/channel.js';
+import { WeftError } from '../errors.js';
+import { MembershipError } from '../identity/msp.js';
+import { evaluatePolicy } from '../policy/index.js';
+import { type Block, blockHash, computeDataHash } from './block.js';
+
+/** A block that must not be accepted: wrong place in the chain, wrong data or not signed. */
+export class BlockError extends WeftError {}
+
+/** What a verifier needs to know about the block before the one it checks. */
+export interface ChainTip {
+  number: number;
+  hash: Uint8Array;
+  timestamp: number;
+}
+
+export interface VerifyBlockOptions {
+  block: Block;
+  previous: ChainTip;
+  channel: Channel;
+  backend?: Ed25519Backend;
+}
+
+/**
+ * The one block check peers and light clients share: the block extends
+ * `previous`, its data hash covers its envelopes, and orderer signatures
+ * valid at the block's time satisfy the channel's block-signature policy.
+ * Returns the block hash.
+ */
+export async function verifyBlock(options: VerifyBlockOptions): Promise<Uint8Array> {
+  const { block, previous, channel } = options;
+  const h = block.header;
+  if (h.channel !== channel.config.channel) {
+    throw new BlockError('BLOCK_CHANNEL', `block of channel ${h.channel}, expected ${channel.config.channel}`);
+  }
+  if (h.number !== previous.number + 1) {
+    throw new BlockError('BLOCK_NUMBER', `block ${h.number} does not follow ${previous.number}`);
+  }
+  if (!equalBytes(h.previousHash, previous.hash)) {
+    throw new BlockError('BLOCK_PREVIOUS_HASH', `block ${h.number} does not link to block ${previous.number}`);
+  }
+  if (h.timestamp < previous.timestamp) {
+    throw new BlockError('BLOCK_TIMESTAMP', `block ${h.number} is older than its predecessor`);
+  }
+  if (h.lastConfig >= h.number) {
+    throw new BlockError('BLOCK_LAST_CONFIG', `block ${h.number} names config block ${h.lastConfig}`);
+  }
+  if (block.data.length === 0) throw new BlockError('BLOCK_EMPTY', `block ${h.number} has no data`);
+  if (!equalBytes(computeDataHash(block.data), h.dataHash)) {
+    throw new BlockError('BLOCK_DATA_HASH', `block ${h.number} data does not match its data hash`);
+  }
+  const hash = blockHash(h);
+  const signers = await verifiedOrderers(block, hash, options);
+  if (!evaluatePolicy(channel.policies.blockSignatures, signers)) {
+    throw new BlockError(
+      'BLOCK_SIGNATURES',
+      `block ${h.number}: orderer signatures (${signers.length} valid) do not satisfy the policy`,
+    );
+  }
+  return hash;
+}
+
+/** Signatures from listed orderers whose certificates hold at the block's time; others don't count. */
+async function verifiedOrderers(
+  block: Block,
+  hash: Uint8Array,
+  options: VerifyBlockOptions,
+): Promise<{ org: string; role: string; id: string }[]> {
+  const { channel, backend } = options;
+  const seen = new Set<string>();
+  const checks = block.signatures.map(async (s) => {
+    const id = toHex(s.signer);
+    if (seen.has(id)) return undefined;
+    seen.add(id);
+    const orderer = channel.orderers.get(id);
+    if (!orderer) return undefined;
+    try {
+      await channel.msp.identify(orderer.cert, { at: block.header.timestamp, roles: ['orderer'] });
+    } catch (err) {
+      if (err instanceof MembershipError) return undefined;
+      throw err;
+    }
+    const ok = await verifyDomain({
+      publicKey: s.signer,
+      domain: 'block',
+      bytes: hash,
+      signature: s.signature,
+      backend,
+    });
+    return ok ? { org: orderer.cert.org, role: 'orderer', id } : undefined;
+  });
+  const results = await Promise.all(checks);
+  return results.filter((r): r is { org: string; role: string; id: string } => r !== undefined);
+}

@@ -1,0 +1,37 @@
+import { concatBytes } from '../bytes.js';
+import { encode } from '../encoding/cbor.js';
+import { sha256 } from '../crypto/hash.js';
+import type { TxCode } from '../validate/codes.js';
+import type { StateWrite } from '../validate/state.js';
+
+/** The codes as stored and hashed: one byte per transaction. */
+export function codesBytes(codes: readonly TxCode[]): Uint8Array {
+  return Uint8Array.from(codes);
+}
+
+export function codesHash(codes: readonly TxCode[]): Uint8Array {
+  return sha256(codesBytes(codes));
+}
+
+/** H(write sets of valid txs): the ordered writes with the versions they create. */
+export function writesHash(writes: readonly StateWrite[]): Uint8Array {
+  return sha256(
+    encode(writes.map((w) => [w.key, w.value, w.version.block, w.version.tx])),
+  );
+}
+
+/**
+ * commitHash(n) = H(commitHash(n-1) || blockHash || codes || H(writes)),
+ * Fabric's COMMIT_HASH idea: two peers with the same commitHash at n agree
+ * on every code and state change up to n. Before block 0 it is 32 zero bytes.
+ */
+export function computeCommitHash(options: {
+  previous: Uint8Array;
+  blockHash: Uint8Array;
+  codes: readonly TxCode[];
+  writes: readonly StateWrite[];
+}): Uint8Array {
+  return sha256(
+    concatBytes(options.previous, options.blockHash, codesBytes(options.codes), writesHash(options.writes)),
+  );
+}

@@ -1,0 +1,135 @@
+import { toHex } from '../bytes.js';
+import type { Ed25519Backend } from '../crypto/ed25519.js';
+import { WeftError } from '../errors.js';
+import { NAME_PATTERN } from '../identity/certificate.js';
+import { MembershipError, Msp } from '../identity/msp.js';
+import { evaluatePolicy, parsePolicy, type Policy, policyPrincipals } from '../policy/index.js';
+import type { ChannelConfig } from './channel-config.js';
+
+/** A channel configuration that is not acceptable as a genesis or config block. */
+export class ConfigError extends WeftError {}
+
+export const CHANNEL_NAME_PATTERN = /^[a-z][a-z0-9.-]{0,62}$/;
+/** Hard ceiling on a block's size, whatever a config says; decoders use it as their bound. */
+export const MAX_BLOCK_BYTES = 16 * 1024 * 1024;
+export const MAX_TX_PER_BLOCK = 10_000;
+export const MAX_BATCH_TIMEOUT_MS = 10 * 60_000;
+export const MAX_MINT_THRESHOLD = 64;
+
+export interface ChannelPolicySet {
+  endorsement: Policy;
+  blockSignatures: Policy;
+  attestation: Policy;
+}
+
+/**
+ * A validated config with what every rule needs from it prepared once: the
+ * MSP over its org roots and its parsed policies. Peers, orderers and light
+ * clients all build this from the same config block.
+ */
+export interface Channel {
+  config: ChannelConfig;
+  msp: Msp;
+  policies: ChannelPolicySet;
+  /** Orderer public key hex -> the orderer's certificate entry. */
+  orderers: Map<string, ChannelConfig['orderers'][number]>;
+}
+
+function fail(code: string, message: string): never {
+  throw new ConfigError(code, message);
+}
+
+function parseChecked(text: string, name: string, orgs: Set<string>): Policy {
+  let policy: Policy;
+  try {
+    policy = parsePolicy(text);
+  } catch (err) {
+    fail('CONFIG_POLICY', `${name} policy: ${(err as Error).message}`);
+  }
+  for (const p of policyPrincipals(policy)) {
+    if (!orgs.has(p.org)) fail('CONFIG_POLICY', `${name} policy names unknown org ${p.org}`);
+  }
+  // Satisfiable at all: give every principal a signer of its own.
+  const signers = policyPrincipals(policy).map((p, i) => ({
+    org: p.org,
+    role: p.role === 'member' ? 'peer' : p.role,
+    id: `principal-${i}`,
+  }));
+  if (!evaluatePolicy(policy, signers)) fail('CONFIG_POLICY', `${name} policy can never be satisfied`);
+  return policy;
+}
+
+/**
+ * Checks a config the way a peer checks a genesis block before joining:
+ * names, unique orgs and keys, orderer certificates issued by their org
+ * roots, sane batch parameters, policies that parse, name known orgs and can
+ * be satisfied (the block-signature policy by the orderers actually listed).
+ */
+export async function loadChannel(config: ChannelConfig, backend?: Ed25519Backend): Promise<Channel> {
+  if (!CHANNEL_NAME_PATTERN.test(config.channel)) {
+    fail('CONFIG_CHANNEL_NAME', `channel name ${JSON.stringify(config.channel)} is not allowed`);
+  }
+  if (config.orgs.length === 0) fail('CONFIG_NO_ORGS', 'a channel needs at least one org');
+  const orgNames = new Set<string>();
+  const rootKeys = new Set<string>();
+  for (const org of config.orgs) {
+    if (!NAME_PATTERN.test(org.name)) fail('CONFIG_ORG_NAME', `org name ${JSON.stringify(org.name)}`);
+    if (orgNames.has(org.name)) fail('CONFIG_DUPLICATE_ORG', `org ${org.name} is listed twice`);
+    const rootHex = toHex(org.rootKey);
+    if (rootKeys.has(rootHex)) fail('CONFIG_DUPLICATE_ROOT', `org ${org.name} reuses another org's root`);
+    orgNames.add(org.name);
+    rootKeys.add(rootHex);
+  }
+  const msp = new Msp({ orgs: config.orgs.map((o) => ({ name: o.name, rootKey: o.rootKey })), backend });
+
+  const { maxTxCount, maxBytes, batchTimeoutMs } = config.ordering;
+  if (maxTxCount < 1 || maxTxCount > MAX_TX_PER_BLOCK) {
+    fail('CONFIG_BATCH', `maxTxCount ${maxTxCount} outside 1..${MAX_TX_PER_BLOCK}`);
+  }
+  if (maxBytes < 1024 || maxBytes > MAX_BLOCK_BYTES) {
+    fail('CONFIG_BATCH', `maxBytes ${maxBytes} outside 1024..${MAX_BLOCK_BYTES}`);
+  }
+  if (batchTimeoutMs < 1 || batchTimeoutMs > MAX_BATCH_TIMEOUT_MS) {
+    fail('CONFIG_BATCH', `batchTimeoutMs ${batchTimeoutMs} outside 1..${MAX_BATCH_TIMEOUT_MS}`);
+  }
+
+  if (config.orderers.length === 0) fail('CONFIG_NO_ORDERERS', 'a channel needs at least one orderer');
+  const orderers = new Map<string, ChannelConfig['orderers'][number]>();
+  const ordererSigners: { org: string; role: string; id: string }[] = [];
+  for (const o of config.orderers) {
+    try {
+      // A config lists orderers for as long as it is in force; check the
+      // certificate is well formed and root-signed at its own start time.
+      await msp.identify(o.cert, { at: o.cert.notBefore, roles: ['orderer'] });
+    } catch (err) {
+      if (!(err instanceof MembershipError)) throw err;
+      fail('CONFIG_BAD_ORDERER', `orderer ${o.address}: ${err.message}`);
+    }
+    const id = toHex(o.cert.publicKey);
+    if (orderers.has(id)) fail('CONFIG_DUPLICATE_ORDERER', `orderer key listed twice (${o.address})`);
+    orderers.set(id, o);
+    ordererSigners.push({ org: o.cert.org, role: 'orderer', id });
+  }
+
+  const policies: ChannelPolicySet = {
+    endorsement: parseChecked(config.policies.endorsement, 'endorsement', orgNames),
+    blockSignatures: parseChecked(config.policies.blockSignatures, 'blockSignatures', orgNames),
+    attestation: parseChecked(config.policies.attestation, 'attestation', orgNames),
+  };
+  if (!evaluatePolicy(policies.blockSignatures, ordererSigners)) {
+    fail('CONFIG_POLICY', 'blockSignatures policy cannot be satisfied by the listed orderers');
+  }
+
+  const banks = new Set<string>();
+  for (const cb of config.fabcoin.centralBanks) {
+    if (!orgNames.has(cb)) fail('CONFIG_FABCOIN', `central bank org ${cb} is not a channel org`);
+    if (banks.has(cb)) fail('CONFIG_FABCOIN', `central bank org ${cb} listed twice`);
+    banks.add(cb);
+  }
+  if (banks.size === 0) fail('CONFIG_FABCOIN', 'at least one central bank org is needed');
+  const t = config.fabcoin.mintThreshold;
+  if (t < 1 || t > MAX_MINT_THRESHOLD) {
+    fail('CONFIG_FABCOIN', `mintThreshold ${t} outside 1..${MAX_MINT_THRESHOLD}`);
+  }
+  return { config, msp, policies, orderers };
+}

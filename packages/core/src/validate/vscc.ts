@@ -1,0 +1,202 @@
+import { equalBytes, toHex } from '../bytes.js';
+import type { Ed25519Backend } from '../crypto/ed25519.js';
+import { verifyDomain } from '../crypto/signing.js';
+import type { Channel } from '../config/channel.js';
+import { CodecError } from '../errors.js';
+import { decodeCoin } from '../fabcoin/coin.js';
+import {
+  FabcoinError,
+  checkBalance,
+  checkOutputs,
+  checkOwners,
+  checkSpendInputs,
+  fabcoinRWSet,
+} from '../fabcoin/rules.js';
+import type { Certificate } from '../identity/certificate.js';
+import { type IdentifyOptions, type Identity, MembershipError } from '../identity/msp.js';
+import { evaluatePolicy } from '../policy/index.js';
+import { endorsementPayload } from '../tx/endorsement.js';
+import { type ParsedTx, parseTx } from '../tx/envelope.js';
+import { rwsetHash } from '../tx/rwset.js';
+import { TxCode } from './codes.js';
+import type { StateView } from './state.js';
+
+/** Roles allowed to create proposals. */
+const CREATOR_ROLES = ['client', 'admin', 'cb'] as const;
+
+export interface TxCheckContext {
+  channel: Channel;
+  /** The block's timestamp: certificates must be valid at it. */
+  at: number;
+  backend?: Ed25519Backend;
+}
+
+/**
+ * The stateless half of VSCC. `txidRecorded` is true once the creator's
+ * signature is verified: only then does the txid claim its place in the
+ * ledger's txid index (else a forger could burn a victim's txid).
+ */
+export interface TxCheck {
+  code: TxCode;
+  tx?: ParsedTx;
+  txidRecorded: boolean;
+  /** Hex keys whose signatures over the proposal verified (creator + auth). */
+  signerKeys: string[];
+}
+
+async function identifyOrNull(
+  channel: Channel,
+  cert: Certificate,
+  options: IdentifyOptions,
+): Promise<Identity | null> {
+  try {
+    return await channel.msp.identify(cert, options);
+  } catch (err) {
+    if (err instanceof MembershipError) return null;
+    throw err;
+  }
+}
+
+/**
+ * Everything about one transaction that needs no ledger state: decoding,
+ * creator, signatures, endorsement policy, rw-set shape and the Fabcoin
+ * rules that depend only on the request. Pure, so peers run it in parallel.
+ */
+export async function checkTx(bytes: Uint8Array, ctx: TxCheckContext): Promise<TxCheck> {
+  const { channel, at, backend } = ctx;
+  let tx: ParsedTx;
+  try {
+    tx = parseTx(bytes);
+  } catch (err) {
+    if (err instanceof CodecError) return { code: TxCode.BAD_PAYLOAD, txidRecorded: false, signerKeys: [] };
+    throw err;
+  }
+  const early = (code: TxCode): TxCheck => ({ code, tx, txidRecorded: false, signerKeys: [] });
+  const { proposal, envelope } = tx;
+  if (proposal.channel !== channel.config.channel) return early(TxCode.BAD_PAYLOAD);
+  const creator = await identifyOrNull(channel, proposal.creator, { at, roles: CREATOR_ROLES });
+  if (!creator) return early(TxCode.UNKNOWN_CREATOR);
+
+  const sp = envelope.signedProposal;
+  const payload = endorsementPayload(tx.proposalHash, tx.rwsetHash);
+  const [creatorOk, authOk, endorsers] = await Promise.all([
+    verifyDomain({ publicKey: creator.publicKey, domain: 'proposal', bytes: sp.proposal, signature: sp.signature, backend }),
+    Promise.all(
+      sp.auth.map((a) =>
+        verifyDomain({ publicKey: a.publicKey, domain: 'fabcoin-auth', bytes: sp.proposal, signature: a.signature, backend }),
+      ),
+    ),
+    Promise.all(
+      envelope.endorsements.map(async (e) => {
+        const who = await identifyOrNull(channel, e.endorser, { at, roles: ['peer'] });
+        if (!who) return null;
+        const ok = await verifyDomain({
+          publicKey: who.publicKey,
+          domain: 'endorsement',
+          bytes: payload,
+          signature: e.signature,
+          backend,
+        });
+        return ok ? who : null;
+      }),
+    ),
+  ]);
+  if (!creatorOk) return early(TxCode.BAD_CREATOR_SIGNATURE);
+
+  const signerKeys = new Set([creator.id]);
+  const result = (code: TxCode): TxCheck => ({ code, tx, txidRecorded: true, signerKeys: [...signerKeys] });
+  if (endorsers.length === 0 || endorsers.some((e) => e === null)) return result(TxCode.BAD_ENDORSEMENT);
+  if (!evaluatePolicy(channel.policies.endorsement, endorsers as Identity[])) {
+    return result(TxCode.ENDORSEMENT_POLICY_FAILURE);
+  }
+  for (const [i, a] of sp.auth.entries()) {
+    const key = toHex(a.publicKey);
+    if (!authOk[i] || signerKeys.has(key)) return result(TxCode.FABCOIN_INVALID);
+    signerKeys.add(key);
+  }
+  try {
+    await checkRequestShape(tx, channel, at, signerKeys);
+  } catch (err) {
+    if (err instanceof FabcoinError) return result(TxCode.FABCOIN_INVALID);
+    throw err;
+  }
+  return result(TxCode.VALID);
+}
+
+/** The rw-set is exactly what the chaincode makes, and the stateless Fabcoin rules hold. */
+async function checkRequestShape(
+  tx: ParsedTx,
+  channel: Channel,
+  at: number,
+  signerKeys: ReadonlySet<string>,
+): Promise<void> {
+  const { request } = tx.proposal;
+  const { rwset } = tx.envelope;
+  checkOutputs(request.outputs);
+  if (request.type === 'spend') {
+    checkSpendInputs(request.inputs);
+    if (
+      rwset.reads.length !== request.inputs.length ||
+      rwset.reads.some((r, i) => r.key !== request.inputs[i])
+    ) {
+      throw new FabcoinError('FABCOIN_RWSET', 'read set does not match the spend inputs');
+    }
+  } else {
+    await checkMintAuthority(request.inputs, channel, at, signerKeys);
+  }
+  const expected = fabcoinRWSet(
+    tx.txid,
+    request,
+    rwset.reads.map((r) => r.version),
+  );
+  if (!equalBytes(rwsetHash(expected), tx.rwsetHash)) {
+    throw new FabcoinError('FABCOIN_RWSET', 'rw-set is not what the Fabcoin chaincode writes');
+  }
+}
+
+async function checkMintAuthority(
+  banks: readonly Certificate[],
+  channel: Channel,
+  at: number,
+  signerKeys: ReadonlySet<string>,
+): Promise<void> {
+  const { centralBanks, mintThreshold } = channel.config.fabcoin;
+  const distinct = new Set<string>();
+  for (const cert of banks) {
+    const who = await identifyOrNull(channel, cert, { at, roles: ['cb'] });
+    if (!who || !centralBanks.includes(who.org)) {
+      throw new FabcoinError('FABCOIN_MINT', 'a mint input is not a central bank of this channel');
+    }
+    if (!signerKeys.has(who.id)) throw new FabcoinError('FABCOIN_MINT', 'a central bank did not sign');
+    distinct.add(who.id);
+  }
+  if (distinct.size < mintThreshold) {
+    throw new FabcoinError('FABCOIN_MINT', `${distinct.size} central banks signed, ${mintThreshold} needed`);
+  }
+}
+
+/**
+ * The state-dependent half of VSCC: a spend's input coins as committed
+ * before this block exist, are owned by signers and balance the outputs.
+ */
+export async function checkTxState(check: TxCheck, state: Pick<StateView, 'get'>): Promise<TxCode> {
+  if (check.code !== TxCode.VALID || !check.tx) return check.code;
+  const { request } = check.tx.proposal;
+  if (request.type !== 'spend') return TxCode.VALID;
+  const reads = check.tx.envelope.rwset.reads;
+  const committed = await Promise.all(request.inputs.map((key) => state.get(key)));
+  const coins = [];
+  for (const [i, v] of committed.entries()) {
+    // A coin the endorser saw but the ledger no longer has was spent: a stale read.
+    if (!v) return reads[i]!.version === null ? TxCode.FABCOIN_INVALID : TxCode.MVCC_READ_CONFLICT;
+    coins.push(decodeCoin(v.value));
+  }
+  try {
+    checkBalance(coins, request.outputs);
+    checkOwners(coins, new Set(check.signerKeys));
+  } catch (err) {
+    if (err instanceof FabcoinError) return TxCode.FABCOIN_INVALID;
+    throw err;
+  }
+  return TxCode.VALID;
+}
