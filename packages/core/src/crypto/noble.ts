@@ -1,8 +1,8 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, equalBytes } from '../bytes.js';
-import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from './ed25519.js';
 import type { Ed25519Backend } from './ed25519.js';
+import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from './ed25519.js';
 
 const Point = ed25519.Point;
 const L = Point.Fn.ORDER;

@@ -80,7 +80,7 @@ function makeBackend(subtle: SubtleCrypto): Ed25519Backend {
 
   async function signingKey(seed: Uint8Array): Promise<CryptoKey> {
     const cached = signingKeys.get(seed);
-    if (cached && cached.seed.every((b, i) => b === seed[i])) return cached.key;
+    if (cached?.seed.every((b, i) => b === seed[i])) return cached.key;
     const key = await subtle.importKey('pkcs8', pkcs8(seed), ED25519, false, ['sign']);
     signingKeys.set(seed, { seed: seed.slice(), key });
     return key;
@@ -101,12 +101,16 @@ function makeBackend(subtle: SubtleCrypto): Ed25519Backend {
       }
     },
     async sign(secretKey, message) {
-      if (secretKey.length !== SECRET_KEY_LENGTH) throw new TypeError('Ed25519 seed must be 32 bytes');
+      if (secretKey.length !== SECRET_KEY_LENGTH) {
+        throw new TypeError('Ed25519 seed must be 32 bytes');
+      }
       const key = await signingKey(secretKey);
       return new Uint8Array(await subtle.sign(ED25519, key, buf(message)));
     },
     async getPublicKey(secretKey) {
-      if (secretKey.length !== SECRET_KEY_LENGTH) throw new TypeError('Ed25519 seed must be 32 bytes');
+      if (secretKey.length !== SECRET_KEY_LENGTH) {
+        throw new TypeError('Ed25519 seed must be 32 bytes');
+      }
       // Only a private JWK carries the public half; raw export works on public keys only.
       const key = await subtle.importKey('pkcs8', pkcs8(secretKey), ED25519, true, ['sign']);
       const jwk = await subtle.exportKey('jwk', key);

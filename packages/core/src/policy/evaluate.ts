@@ -38,7 +38,8 @@ export function policyPrincipals(policy: Policy): PrincipalPolicy[] {
  * True when distinct signers (by id) can be assigned to principals so that
  * every gate is met, each signer standing for at most one principal. Exact:
  * unlike Fabric's greedy matcher, the order of principals and signers cannot
- * turn a satisfiable set into a rejection. Throws PolicyError
+ * turn a satisfiable set into a rejection. When entries share an id, the
+ * first one's org and role count. Throws PolicyError
  * POLICY_TOO_COMPLEX only if the work budget is exhausted.
  */
 export function evaluatePolicy(policy: Policy, signers: readonly Signer[]): boolean {

@@ -82,10 +82,13 @@ export function checkPrincipal(body: string, offset?: number): PrincipalPolicy {
 }
 
 class Parser {
+  private readonly src: string;
   private pos = 0;
   private principals = 0;
 
-  constructor(private readonly src: string) {}
+  constructor(src: string) {
+    this.src = src;
+  }
 
   parse(): Policy {
     const p = this.policy(0);

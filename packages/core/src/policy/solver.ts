@@ -144,7 +144,8 @@ class Solver {
 
   private isShared(node: Node): boolean {
     const all = this.root.uses;
-    for (let i = 0; i < this.size; i++) if (node.uses[i]! > 0 && node.uses[i]! < all[i]!) return true;
+    for (let i = 0; i < this.size; i++)
+      if (node.uses[i]! > 0 && node.uses[i]! < all[i]!) return true;
     return false;
   }
 
