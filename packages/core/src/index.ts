@@ -1,10 +1,24 @@
 // @weft/core: every consensus rule once. Peers, orderers, light clients and
 // the auditor import from here so they reach the same verdicts.
-export * from './errors.js';
+
+export * from './block/block.js';
+export * from './block/genesis.js';
+export * from './block/verify.js';
 export * from './bytes.js';
+export * from './commit/attestation.js';
+export * from './commit/commit-hash.js';
+export * from './config/channel.js';
+export * from './config/channel-config.js';
+export * from './crypto/index.js';
 export * from './encoding/cbor.js';
 export * from './encoding/fields.js';
-export * from './crypto/index.js';
+export * from './errors.js';
+export * from './fabcoin/chaincode.js';
+export * from './fabcoin/coin.js';
+export * from './fabcoin/request.js';
+export * from './fabcoin/rules.js';
+export * from './identity/certificate.js';
+export * from './identity/msp.js';
 export * from './merkle/index.js';
 export {
   type Availability,
@@ -27,24 +41,11 @@ export {
   type Role as PolicyRole,
   type Signer as PolicySigner,
 } from './policy/index.js';
-export * from './identity/certificate.js';
-export * from './identity/msp.js';
-export * from './config/channel-config.js';
-export * from './config/channel.js';
-export * from './tx/rwset.js';
-export * from './tx/proposal.js';
 export * from './tx/endorsement.js';
 export * from './tx/envelope.js';
-export * from './fabcoin/request.js';
-export * from './fabcoin/coin.js';
-export * from './fabcoin/rules.js';
-export * from './fabcoin/chaincode.js';
-export * from './block/block.js';
-export * from './block/verify.js';
-export * from './block/genesis.js';
+export * from './tx/proposal.js';
+export * from './tx/rwset.js';
 export * from './validate/codes.js';
 export * from './validate/state.js';
-export * from './validate/vscc.js';
 export * from './validate/validate.js';
-export * from './commit/commit-hash.js';
-export * from './commit/attestation.js';
+export * from './validate/vscc.js';

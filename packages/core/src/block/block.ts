@@ -1,9 +1,9 @@
-import { type CborValue, decode, encode } from '../encoding/cbor.js';
-import { readArray, readBytes, readRecord, readString, readUint } from '../encoding/fields.js';
+import { MAX_BLOCK_BYTES, MAX_TX_PER_BLOCK } from '../config/channel.js';
 import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../crypto/ed25519.js';
 import { HASH_LENGTH, sha256 } from '../crypto/hash.js';
 import type { Signer } from '../crypto/signing.js';
-import { MAX_BLOCK_BYTES, MAX_TX_PER_BLOCK } from '../config/channel.js';
+import { type CborValue, decode, encode } from '../encoding/cbor.js';
+import { readArray, readBytes, readRecord, readString, readUint } from '../encoding/fields.js';
 import { merkleRoot } from '../merkle/index.js';
 import { MAX_ENVELOPE_BYTES } from '../tx/envelope.js';
 

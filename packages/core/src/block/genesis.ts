@@ -1,10 +1,10 @@
 import { equalBytes, toHex } from '../bytes.js';
-import type { Ed25519Backend } from '../crypto/ed25519.js';
-import type { ChannelConfig } from '../config/channel-config.js';
 import { type Channel, loadChannel } from '../config/channel.js';
+import type { ChannelConfig } from '../config/channel-config.js';
+import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { CodecError } from '../errors.js';
 import { decodeEnvelope, encodeEnvelope } from '../tx/envelope.js';
-import { type Block, ZERO_HASH, blockHash, buildHeader, computeDataHash } from './block.js';
+import { type Block, blockHash, buildHeader, computeDataHash, ZERO_HASH } from './block.js';
 import { BlockError } from './verify.js';
 
 /** The genesis block of a channel: block 0 holding the config envelope, unsigned. */
@@ -38,7 +38,10 @@ export async function openGenesis(
     );
   }
   if (h.number !== 0 || h.lastConfig !== 0 || !equalBytes(h.previousHash, ZERO_HASH)) {
-    throw new BlockError('BLOCK_NOT_GENESIS', 'a genesis block is number 0 with a zero previous hash');
+    throw new BlockError(
+      'BLOCK_NOT_GENESIS',
+      'a genesis block is number 0 with a zero previous hash',
+    );
   }
   if (block.data.length !== 1 || !equalBytes(computeDataHash(block.data), h.dataHash)) {
     throw new BlockError('BLOCK_DATA_HASH', 'genesis data does not match its data hash');

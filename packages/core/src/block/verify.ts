@@ -1,7 +1,7 @@
 import { equalBytes, toHex } from '../bytes.js';
+import type { Channel } from '../config/channel.js';
 import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { verifyDomain } from '../crypto/signing.js';
-import type { Channel } from '../config/channel.js';
 import { WeftError } from '../errors.js';
 import { MembershipError } from '../identity/msp.js';
 import { evaluatePolicy } from '../policy/index.js';
@@ -34,19 +34,28 @@ export async function verifyBlock(options: VerifyBlockOptions): Promise<Uint8Arr
   const { block, previous, channel } = options;
   const h = block.header;
   if (h.channel !== channel.config.channel) {
-    throw new BlockError('BLOCK_CHANNEL', `block of channel ${h.channel}, expected ${channel.config.channel}`);
+    throw new BlockError(
+      'BLOCK_CHANNEL',
+      `block of channel ${h.channel}, expected ${channel.config.channel}`,
+    );
   }
   if (h.number !== previous.number + 1) {
     throw new BlockError('BLOCK_NUMBER', `block ${h.number} does not follow ${previous.number}`);
   }
   if (!equalBytes(h.previousHash, previous.hash)) {
-    throw new BlockError('BLOCK_PREVIOUS_HASH', `block ${h.number} does not link to block ${previous.number}`);
+    throw new BlockError(
+      'BLOCK_PREVIOUS_HASH',
+      `block ${h.number} does not link to block ${previous.number}`,
+    );
   }
   if (h.timestamp < previous.timestamp) {
     throw new BlockError('BLOCK_TIMESTAMP', `block ${h.number} is older than its predecessor`);
   }
   if (h.lastConfig >= h.number) {
-    throw new BlockError('BLOCK_LAST_CONFIG', `block ${h.number} names config block ${h.lastConfig}`);
+    throw new BlockError(
+      'BLOCK_LAST_CONFIG',
+      `block ${h.number} names config block ${h.lastConfig}`,
+    );
   }
   if (block.data.length === 0) throw new BlockError('BLOCK_EMPTY', `block ${h.number} has no data`);
   if (!equalBytes(computeDataHash(block.data), h.dataHash)) {

@@ -1,11 +1,11 @@
 import { equalBytes } from '../bytes.js';
-import { type CborValue, decode, encode } from '../encoding/cbor.js';
-import { readBytes, readRecord, readString, readUint } from '../encoding/fields.js';
+import type { Channel } from '../config/channel.js';
+import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { SIGNATURE_LENGTH } from '../crypto/ed25519.js';
 import { HASH_LENGTH } from '../crypto/hash.js';
-import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { type Signer, verifyDomain } from '../crypto/signing.js';
-import type { Channel } from '../config/channel.js';
+import { type CborValue, decode, encode } from '../encoding/cbor.js';
+import { readBytes, readRecord, readString, readUint } from '../encoding/fields.js';
 import { WeftError } from '../errors.js';
 import { type Certificate, certificateToCbor, readCertificate } from '../identity/certificate.js';
 import type { Identity } from '../identity/msp.js';
@@ -93,7 +93,8 @@ export async function verifyAttestation(
     signature: a.signature,
     backend: options.backend,
   });
-  if (!ok) throw new AttestationError('ATTESTATION_SIGNATURE', `bad attestation signature by ${who.org}`);
+  if (!ok)
+    throw new AttestationError('ATTESTATION_SIGNATURE', `bad attestation signature by ${who.org}`);
   return who;
 }
 

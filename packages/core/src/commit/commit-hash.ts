@@ -1,6 +1,6 @@
 import { concatBytes } from '../bytes.js';
-import { encode } from '../encoding/cbor.js';
 import { sha256 } from '../crypto/hash.js';
+import { encode } from '../encoding/cbor.js';
 import type { TxCode } from '../validate/codes.js';
 import type { StateWrite } from '../validate/state.js';
 
@@ -15,9 +15,7 @@ export function codesHash(codes: readonly TxCode[]): Uint8Array {
 
 /** H(write sets of valid txs): the ordered writes with the versions they create. */
 export function writesHash(writes: readonly StateWrite[]): Uint8Array {
-  return sha256(
-    encode(writes.map((w) => [w.key, w.value, w.version.block, w.version.tx])),
-  );
+  return sha256(encode(writes.map((w) => [w.key, w.value, w.version.block, w.version.tx])));
 }
 
 /**
@@ -32,6 +30,11 @@ export function computeCommitHash(options: {
   writes: readonly StateWrite[];
 }): Uint8Array {
   return sha256(
-    concatBytes(options.previous, options.blockHash, codesBytes(options.codes), writesHash(options.writes)),
+    concatBytes(
+      options.previous,
+      options.blockHash,
+      codesBytes(options.codes),
+      writesHash(options.writes),
+    ),
   );
 }

@@ -1,3 +1,4 @@
+import { PUBLIC_KEY_LENGTH } from '../crypto/ed25519.js';
 import type { CborValue } from '../encoding/cbor.js';
 import {
   readArray,
@@ -7,7 +8,6 @@ import {
   readString,
   readUint,
 } from '../encoding/fields.js';
-import { PUBLIC_KEY_LENGTH } from '../crypto/ed25519.js';
 import { type Certificate, certificateToCbor, readCertificate } from '../identity/certificate.js';
 
 export const ORDERING_TYPES = ['solo', 'jetstream'] as const;
@@ -81,7 +81,14 @@ const MAX_ORDERERS = 64;
 
 /** Strict schema read of a decoded config; semantic checks are in validateChannelConfig. */
 export function readChannelConfig(value: unknown, what = 'config'): ChannelConfig {
-  const r = readRecord(value, what, ['channel', 'orgs', 'orderers', 'ordering', 'policies', 'fabcoin']);
+  const r = readRecord(value, what, [
+    'channel',
+    'orgs',
+    'orderers',
+    'ordering',
+    'policies',
+    'fabcoin',
+  ]);
   const orgs = readArray(r.orgs, `${what}.orgs`, MAX_ORGS).map((o, i) => {
     const f = readRecord(o, `${what}.orgs[${i}]`, ['name', 'rootKey']);
     return {
@@ -124,8 +131,8 @@ export function readChannelConfig(value: unknown, what = 'config'): ChannelConfi
       attestation: readString(pol.attestation, `${what}.policies.attestation`, 4096),
     },
     fabcoin: {
-      centralBanks: readArray(fab.centralBanks, `${what}.fabcoin.centralBanks`, MAX_ORGS).map((b, i) =>
-        readString(b, `${what}.fabcoin.centralBanks[${i}]`, 64),
+      centralBanks: readArray(fab.centralBanks, `${what}.fabcoin.centralBanks`, MAX_ORGS).map(
+        (b, i) => readString(b, `${what}.fabcoin.centralBanks[${i}]`, 64),
       ),
       mintThreshold: readUint(fab.mintThreshold, `${what}.fabcoin.mintThreshold`),
     },

@@ -3,7 +3,7 @@ import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { WeftError } from '../errors.js';
 import { NAME_PATTERN } from '../identity/certificate.js';
 import { MembershipError, Msp } from '../identity/msp.js';
-import { evaluatePolicy, parsePolicy, type Policy, policyPrincipals } from '../policy/index.js';
+import { evaluatePolicy, type Policy, parsePolicy, policyPrincipals } from '../policy/index.js';
 import type { ChannelConfig } from './channel-config.js';
 
 /** A channel configuration that is not acceptable as a genesis or config block. */
@@ -55,7 +55,8 @@ function parseChecked(text: string, name: string, orgs: Set<string>): Policy {
     role: p.role === 'member' ? 'peer' : p.role,
     id: `principal-${i}`,
   }));
-  if (!evaluatePolicy(policy, signers)) fail('CONFIG_POLICY', `${name} policy can never be satisfied`);
+  if (!evaluatePolicy(policy, signers))
+    fail('CONFIG_POLICY', `${name} policy can never be satisfied`);
   return policy;
 }
 
@@ -65,7 +66,10 @@ function parseChecked(text: string, name: string, orgs: Set<string>): Policy {
  * roots, sane batch parameters, policies that parse, name known orgs and can
  * be satisfied (the block-signature policy by the orderers actually listed).
  */
-export async function loadChannel(config: ChannelConfig, backend?: Ed25519Backend): Promise<Channel> {
+export async function loadChannel(
+  config: ChannelConfig,
+  backend?: Ed25519Backend,
+): Promise<Channel> {
   if (!CHANNEL_NAME_PATTERN.test(config.channel)) {
     fail('CONFIG_CHANNEL_NAME', `channel name ${JSON.stringify(config.channel)} is not allowed`);
   }
@@ -73,14 +77,19 @@ export async function loadChannel(config: ChannelConfig, backend?: Ed25519Backen
   const orgNames = new Set<string>();
   const rootKeys = new Set<string>();
   for (const org of config.orgs) {
-    if (!NAME_PATTERN.test(org.name)) fail('CONFIG_ORG_NAME', `org name ${JSON.stringify(org.name)}`);
+    if (!NAME_PATTERN.test(org.name))
+      fail('CONFIG_ORG_NAME', `org name ${JSON.stringify(org.name)}`);
     if (orgNames.has(org.name)) fail('CONFIG_DUPLICATE_ORG', `org ${org.name} is listed twice`);
     const rootHex = toHex(org.rootKey);
-    if (rootKeys.has(rootHex)) fail('CONFIG_DUPLICATE_ROOT', `org ${org.name} reuses another org's root`);
+    if (rootKeys.has(rootHex))
+      fail('CONFIG_DUPLICATE_ROOT', `org ${org.name} reuses another org's root`);
     orgNames.add(org.name);
     rootKeys.add(rootHex);
   }
-  const msp = new Msp({ orgs: config.orgs.map((o) => ({ name: o.name, rootKey: o.rootKey })), backend });
+  const msp = new Msp({
+    orgs: config.orgs.map((o) => ({ name: o.name, rootKey: o.rootKey })),
+    backend,
+  });
 
   const { maxTxCount, maxBytes, batchTimeoutMs } = config.ordering;
   if (maxTxCount < 1 || maxTxCount > MAX_TX_PER_BLOCK) {
@@ -93,7 +102,8 @@ export async function loadChannel(config: ChannelConfig, backend?: Ed25519Backen
     fail('CONFIG_BATCH', `batchTimeoutMs ${batchTimeoutMs} outside 1..${MAX_BATCH_TIMEOUT_MS}`);
   }
 
-  if (config.orderers.length === 0) fail('CONFIG_NO_ORDERERS', 'a channel needs at least one orderer');
+  if (config.orderers.length === 0)
+    fail('CONFIG_NO_ORDERERS', 'a channel needs at least one orderer');
   const orderers = new Map<string, ChannelConfig['orderers'][number]>();
   const ordererSigners: { org: string; role: string; id: string }[] = [];
   for (const o of config.orderers) {
@@ -106,7 +116,8 @@ export async function loadChannel(config: ChannelConfig, backend?: Ed25519Backen
       fail('CONFIG_BAD_ORDERER', `orderer ${o.address}: ${err.message}`);
     }
     const id = toHex(o.cert.publicKey);
-    if (orderers.has(id)) fail('CONFIG_DUPLICATE_ORDERER', `orderer key listed twice (${o.address})`);
+    if (orderers.has(id))
+      fail('CONFIG_DUPLICATE_ORDERER', `orderer key listed twice (${o.address})`);
     orderers.set(id, o);
     ordererSigners.push({ org: o.cert.org, role: 'orderer', id });
   }

@@ -1,4 +1,4 @@
-import { type Block, ZERO_HASH, blockHash } from '../block/block.js';
+import { type Block, blockHash, ZERO_HASH } from '../block/block.js';
 import { type ChainTip, verifyBlock } from '../block/verify.js';
 import { computeCommitHash } from '../commit/commit-hash.js';
 import { MemoryState } from '../validate/state.js';

@@ -1,12 +1,12 @@
+import type { Block } from '../block/block.js';
+import { createGenesisBlock, openGenesis } from '../block/genesis.js';
 import { utf8 } from '../bytes.js';
+import type { Channel } from '../config/channel.js';
+import type { ChannelConfig } from '../config/channel-config.js';
 import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/hash.js';
 import { type Signer, signerFromSecret } from '../crypto/signing.js';
-import type { ChannelConfig } from '../config/channel-config.js';
-import type { Channel } from '../config/channel.js';
-import type { Block } from '../block/block.js';
-import { createGenesisBlock, openGenesis } from '../block/genesis.js';
-import { type Certificate, type Role, issueCertificate } from '../identity/certificate.js';
+import { type Certificate, issueCertificate, type Role } from '../identity/certificate.js';
 
 /**
  * Deterministic development networks: the same names give the same keys,
@@ -117,11 +117,15 @@ export async function createDevNetwork(options: DevNetworkOptions = {}): Promise
   const member = (o: DevOrg, role: Role, name: string) =>
     issueDevMember({ org: o, role, name, seed, backend, ...window });
 
-  const peers = await Promise.all(orgs.slice(0, peerOrgCount).map((o) => member(o, 'peer', 'peer0')));
+  const peers = await Promise.all(
+    orgs.slice(0, peerOrgCount).map((o) => member(o, 'peer', 'peer0')),
+  );
   const orderer = await member(org('OrdererOrg'), 'orderer', 'orderer0');
   const client = await member(orgs[0]!, 'client', 'client0');
   const banks = await Promise.all(
-    Array.from({ length: options.banks ?? 2 }, (_, i) => member(org('CentralBank'), 'cb', `cb${i}`)),
+    Array.from({ length: options.banks ?? 2 }, (_, i) =>
+      member(org('CentralBank'), 'cb', `cb${i}`),
+    ),
   );
   const peerPrincipals = peers.map((p) => `'${p.org}.peer'`).join(',');
   const config: ChannelConfig = {
@@ -137,12 +141,23 @@ export async function createDevNetwork(options: DevNetworkOptions = {}): Promise
     policies: {
       endorsement: options.endorsement ?? `AND(${peerPrincipals})`,
       blockSignatures: "OutOf(1,'OrdererOrg.orderer')",
-      attestation:
-        options.attestation ?? `OutOf(${Math.min(2, peers.length)},${peerPrincipals})`,
+      attestation: options.attestation ?? `OutOf(${Math.min(2, peers.length)},${peerPrincipals})`,
     },
     fabcoin: { centralBanks: ['CentralBank'], mintThreshold: options.mintThreshold ?? 1 },
   };
   const genesis = createGenesisBlock({ config, timestamp: time });
   const { channel, hash } = await openGenesis(genesis, { backend });
-  return { config, channel, genesis, genesisHash: hash, orgs, peers, orderer, client, banks, time, backend };
+  return {
+    config,
+    channel,
+    genesis,
+    genesisHash: hash,
+    orgs,
+    peers,
+    orderer,
+    client,
+    banks,
+    time,
+    backend,
+  };
 }

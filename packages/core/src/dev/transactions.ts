@@ -1,13 +1,13 @@
-import type { Signer } from '../crypto/signing.js';
-import { sha256 } from '../crypto/hash.js';
 import { type Block, buildHeader, signHeader } from '../block/block.js';
 import type { ChainTip } from '../block/verify.js';
+import { sha256 } from '../crypto/hash.js';
+import type { Signer } from '../crypto/signing.js';
 import { simulateFabcoin } from '../fabcoin/chaincode.js';
-import { fabcoinRWSet } from '../fabcoin/rules.js';
 import type { Coin, FabcoinRequest } from '../fabcoin/request.js';
+import { fabcoinRWSet } from '../fabcoin/rules.js';
 import { endorse } from '../tx/endorsement.js';
-import { type TxEnvelope, encodeEnvelope } from '../tx/envelope.js';
-import { NONCE_LENGTH, type Proposal, computeTxid, signProposal } from '../tx/proposal.js';
+import { encodeEnvelope, type TxEnvelope } from '../tx/envelope.js';
+import { computeTxid, NONCE_LENGTH, type Proposal, signProposal } from '../tx/proposal.js';
 import { type RWSet, rwsetHash } from '../tx/rwset.js';
 import type { StateView } from '../validate/state.js';
 import type { DevMember, DevNetwork } from './network.js';
@@ -76,7 +76,9 @@ async function uncheckedRWSet(
   state: Pick<StateView, 'get'>,
 ): Promise<RWSet> {
   const inputs = request.type === 'spend' ? request.inputs : [];
-  const versions = await Promise.all(inputs.map(async (k) => (await state.get(k))?.version ?? null));
+  const versions = await Promise.all(
+    inputs.map(async (k) => (await state.get(k))?.version ?? null),
+  );
   return fabcoinRWSet(txid, request, versions);
 }
 

@@ -62,9 +62,13 @@ export function encode(value: CborValue): Uint8Array {
     return cborgEncode(value, encodeOptions);
   } catch (err) {
     if (err instanceof CodecError) throw err;
-    throw new CodecError('CODEC_UNSUPPORTED_TYPE', `cannot encode value: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new CodecError(
+      'CODEC_UNSUPPORTED_TYPE',
+      `cannot encode value: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -105,7 +109,10 @@ export function decode(bytes: Uint8Array, options: DecodeOptions): unknown {
     });
   }
   if (!equalBytes(again, bytes)) {
-    throw new CodecError('CODEC_NON_CANONICAL', 'bytes are not the canonical encoding of their value');
+    throw new CodecError(
+      'CODEC_NON_CANONICAL',
+      'bytes are not the canonical encoding of their value',
+    );
   }
   return value;
 }

@@ -16,7 +16,12 @@ export function readRecord(
   required: readonly string[],
   optional: readonly string[] = [],
 ): Record<string, unknown> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof Uint8Array) {
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    value instanceof Uint8Array
+  ) {
     fail(what, 'expected a map');
   }
   const rec = value as Record<string, unknown>;
@@ -29,7 +34,12 @@ export function readRecord(
   return rec;
 }
 
-export function readBytes(value: unknown, what: string, length?: number, maxLength = 1 << 20): Uint8Array {
+export function readBytes(
+  value: unknown,
+  what: string,
+  length?: number,
+  maxLength = 1 << 20,
+): Uint8Array {
   if (!(value instanceof Uint8Array)) fail(what, 'expected bytes');
   if (length !== undefined && value.length !== length) {
     fail(what, `expected ${length} bytes, got ${value.length}`);

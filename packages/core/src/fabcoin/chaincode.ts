@@ -3,10 +3,10 @@ import type { StateView } from '../validate/state.js';
 import { decodeCoin } from './coin.js';
 import type { FabcoinRequest } from './request.js';
 import {
-  FabcoinError,
   checkBalance,
   checkOutputs,
   checkSpendInputs,
+  FabcoinError,
   fabcoinRWSet,
 } from './rules.js';
 
@@ -28,7 +28,8 @@ export async function simulateFabcoin(options: {
   checkSpendInputs(request.inputs);
   const found = await Promise.all(request.inputs.map((key) => state.get(key)));
   const coins = found.map((v, i) => {
-    if (!v) throw new FabcoinError('FABCOIN_NO_SUCH_COIN', `input ${request.inputs[i]} does not exist`);
+    if (!v)
+      throw new FabcoinError('FABCOIN_NO_SUCH_COIN', `input ${request.inputs[i]} does not exist`);
     return decodeCoin(v.value);
   });
   checkBalance(coins, request.outputs);

@@ -1,3 +1,4 @@
+import { PUBLIC_KEY_LENGTH } from '../crypto/ed25519.js';
 import type { CborValue } from '../encoding/cbor.js';
 import {
   readArray,
@@ -7,7 +8,6 @@ import {
   readRecord,
   readString,
 } from '../encoding/fields.js';
-import { PUBLIC_KEY_LENGTH } from '../crypto/ed25519.js';
 import { type Certificate, certificateToCbor, readCertificate } from '../identity/certificate.js';
 
 /** A Fabcoin coin: the value stored under key `txid.j`. */

@@ -41,14 +41,16 @@ export function checkBalance(inputs: readonly Coin[], outputs: readonly Coin[]):
   for (const c of inputs) totals.set(c.label, (totals.get(c.label) ?? 0n) + c.amount);
   for (const c of outputs) totals.set(c.label, (totals.get(c.label) ?? 0n) - c.amount);
   for (const [label, diff] of totals) {
-    if (diff !== 0n) fail('FABCOIN_BALANCE', `label ${label}: inputs and outputs differ by ${diff}`);
+    if (diff !== 0n)
+      fail('FABCOIN_BALANCE', `label ${label}: inputs and outputs differ by ${diff}`);
   }
 }
 
 /** Spend authorisation: the owner of every input signed the proposal. */
 export function checkOwners(inputs: readonly Coin[], signerKeys: ReadonlySet<string>): void {
   for (const [i, c] of inputs.entries()) {
-    if (!signerKeys.has(toHex(c.owner))) fail('FABCOIN_OWNER', `input ${i} is not signed by its owner`);
+    if (!signerKeys.has(toHex(c.owner)))
+      fail('FABCOIN_OWNER', `input ${i} is not signed by its owner`);
   }
 }
 

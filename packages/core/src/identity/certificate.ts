@@ -1,8 +1,8 @@
-import { type CborValue, decode, encode } from '../encoding/cbor.js';
-import { readBytes, readEnum, readRecord, readString, readUint } from '../encoding/fields.js';
+import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/hash.js';
 import type { Signer } from '../crypto/signing.js';
-import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../crypto/ed25519.js';
+import { type CborValue, decode, encode } from '../encoding/cbor.js';
+import { readBytes, readEnum, readRecord, readString, readUint } from '../encoding/fields.js';
 
 export const ROLES = ['peer', 'orderer', 'client', 'admin', 'cb'] as const;
 export type Role = (typeof ROLES)[number];

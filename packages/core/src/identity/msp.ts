@@ -4,9 +4,9 @@ import { verifyDomain } from '../crypto/signing.js';
 import { WeftError } from '../errors.js';
 import {
   type Certificate,
-  type Role,
   certificateBodyBytes,
   certificateHash,
+  type Role,
 } from './certificate.js';
 
 /** Why a certificate does not identify a member. */
@@ -64,7 +64,10 @@ export class Msp {
     const root = this.#roots.get(cert.org);
     if (!root) throw new MembershipError('CERT_UNKNOWN_ORG', `unknown organisation ${cert.org}`);
     if (options.org !== undefined && cert.org !== options.org) {
-      throw new MembershipError('CERT_WRONG_ORG', `certificate of ${cert.org}, expected ${options.org}`);
+      throw new MembershipError(
+        'CERT_WRONG_ORG',
+        `certificate of ${cert.org}, expected ${options.org}`,
+      );
     }
     if (options.roles && !options.roles.includes(cert.role)) {
       throw new MembershipError(
@@ -76,15 +79,27 @@ export class Msp {
       throw new MembershipError('CERT_BAD_VALIDITY', 'certificate validity window is empty');
     }
     if (options.at < cert.notBefore) {
-      throw new MembershipError('CERT_NOT_YET_VALID', `certificate serial ${cert.serial} not yet valid`);
+      throw new MembershipError(
+        'CERT_NOT_YET_VALID',
+        `certificate serial ${cert.serial} not yet valid`,
+      );
     }
     if (options.at > cert.notAfter) {
       throw new MembershipError('CERT_EXPIRED', `certificate serial ${cert.serial} expired`);
     }
     if (!(await this.#rootSigned(cert, root))) {
-      throw new MembershipError('CERT_BAD_SIGNATURE', `certificate not signed by the ${cert.org} root`);
+      throw new MembershipError(
+        'CERT_BAD_SIGNATURE',
+        `certificate not signed by the ${cert.org} root`,
+      );
     }
-    return { org: cert.org, role: cert.role, publicKey: cert.publicKey, id: toHex(cert.publicKey), cert };
+    return {
+      org: cert.org,
+      role: cert.role,
+      publicKey: cert.publicKey,
+      id: toHex(cert.publicKey),
+      cert,
+    };
   }
 
   #rootSigned(cert: Certificate, root: Uint8Array): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { Policy, PrincipalPolicy } from './parse.js';
+import { assertPolicy, type Policy, type PrincipalPolicy } from './parse.js';
 import { satisfiable, Tally } from './solver.js';
 
 export interface Signer {
@@ -39,10 +39,12 @@ export function policyPrincipals(policy: Policy): PrincipalPolicy[] {
  * every gate is met, each signer standing for at most one principal. Exact:
  * unlike Fabric's greedy matcher, the order of principals and signers cannot
  * turn a satisfiable set into a rejection. When entries share an id, the
- * first one's org and role count. Throws PolicyError
- * POLICY_TOO_COMPLEX only if the work budget is exhausted.
+ * first one's org and role count. Throws PolicyError only for a malformed
+ * policy (see assertPolicy) or, with POLICY_TOO_COMPLEX, when the work budget
+ * is exhausted.
  */
 export function evaluatePolicy(policy: Policy, signers: readonly Signer[]): boolean {
+  assertPolicy(policy);
   const seen = new Set<string>();
   const tally = new Tally();
   for (const s of signers) {
@@ -69,6 +71,7 @@ export function isSatisfiable(
   available: 'any' | readonly Availability[],
   knownOrgs?: Iterable<string>,
 ): boolean {
+  assertPolicy(policy);
   if (available === 'any') {
     const orgs = new Set(knownOrgs ?? []);
     // Organisations can always enrol more identities, so distinctness never binds.

@@ -7,6 +7,7 @@ export {
 } from './evaluate.js';
 export { formatPolicy } from './format.js';
 export {
+  assertPolicy,
   isRole,
   MAX_POLICY_DEPTH,
   MAX_POLICY_LENGTH,

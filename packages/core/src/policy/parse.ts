@@ -81,6 +81,55 @@ export function checkPrincipal(body: string, offset?: number): PrincipalPolicy {
   return { kind: 'principal', org, role };
 }
 
+/**
+ * Checks a policy built or decoded elsewhere against the parser's rules
+ * (principal syntax, 1 <= n <= rules, depth and size bounds), so that a
+ * hand-made OutOf(0, ...) cannot pass as "always satisfied".
+ */
+export function assertPolicy(value: unknown): asserts value is Policy {
+  let principals = 0;
+  const visit = (p: unknown, depth: number): void => {
+    const node = p as Record<string, unknown> | null;
+    if (typeof node !== 'object' || node === null) {
+      throw new PolicyError('POLICY_SYNTAX', 'a policy node must be an object');
+    }
+    if (node.kind === 'principal') {
+      if (typeof node.org !== 'string' || typeof node.role !== 'string') {
+        throw new PolicyError('POLICY_BAD_PRINCIPAL', 'a principal needs org and role strings');
+      }
+      // The text splits at its last dot, so a dotted role would re-parse as another principal.
+      if (checkPrincipal(`${node.org}.${node.role}`).org !== node.org) {
+        throw new PolicyError('POLICY_BAD_PRINCIPAL', `role '${node.role}' contains a dot`);
+      }
+      if (++principals > MAX_POLICY_PRINCIPALS) {
+        throw new PolicyError(
+          'POLICY_TOO_MANY_PRINCIPALS',
+          `more than ${MAX_POLICY_PRINCIPALS} principals`,
+        );
+      }
+      return;
+    }
+    if (node.kind !== 'outOf' || !Array.isArray(node.rules)) {
+      throw new PolicyError('POLICY_SYNTAX', "a policy node must be a 'principal' or an 'outOf'");
+    }
+    if (depth >= MAX_POLICY_DEPTH) {
+      throw new PolicyError('POLICY_TOO_DEEP', `gates nest deeper than ${MAX_POLICY_DEPTH} levels`);
+    }
+    const { n, rules } = node;
+    if (rules.length === 0) {
+      throw new PolicyError('POLICY_EMPTY_GATE', 'a gate needs at least one rule');
+    }
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1 || n > rules.length) {
+      throw new PolicyError(
+        'POLICY_BAD_THRESHOLD',
+        `OutOf threshold must be between 1 and ${rules.length}, got ${n}`,
+      );
+    }
+    for (const r of rules) visit(r, depth + 1);
+  };
+  visit(value, 0);
+}
+
 class Parser {
   private readonly src: string;
   private pos = 0;

@@ -1,8 +1,8 @@
-import { type CborValue, encode } from '../encoding/cbor.js';
-import { readBytes, readRecord } from '../encoding/fields.js';
 import { SIGNATURE_LENGTH } from '../crypto/ed25519.js';
 import { HASH_LENGTH } from '../crypto/hash.js';
 import type { Signer } from '../crypto/signing.js';
+import { type CborValue, encode } from '../encoding/cbor.js';
+import { readBytes, readRecord } from '../encoding/fields.js';
 import { type Certificate, certificateToCbor, readCertificate } from '../identity/certificate.js';
 
 /** An endorser vouches: "simulating this proposal gave this rw-set". */

@@ -1,19 +1,19 @@
-import { type CborValue, decode, encode } from '../encoding/cbor.js';
-import { readArray, readEnum, readRecord } from '../encoding/fields.js';
-import { sha256 } from '../crypto/hash.js';
-import { CodecError } from '../errors.js';
 import {
   type ChannelConfig,
   channelConfigToCbor,
   readChannelConfig,
 } from '../config/channel-config.js';
+import { sha256 } from '../crypto/hash.js';
+import { type CborValue, decode, encode } from '../encoding/cbor.js';
+import { readArray, readEnum, readRecord } from '../encoding/fields.js';
+import { CodecError } from '../errors.js';
 import { type Endorsement, endorsementToCbor, readEndorsement } from './endorsement.js';
 import {
-  type Proposal,
-  type SignedProposal,
   computeTxid,
   decodeProposal,
+  type Proposal,
   readSignedProposal,
+  type SignedProposal,
   signedProposalToCbor,
 } from './proposal.js';
 import { type RWSet, readRWSet, rwsetHash, rwsetToCbor } from './rwset.js';
@@ -53,7 +53,12 @@ export function encodeEnvelope(e: Envelope): Uint8Array {
 
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
   const value = decode(bytes, { maxBytes: MAX_ENVELOPE_BYTES });
-  const head = readRecord(value, 'envelope', ['type'], ['config', 'signedProposal', 'rwset', 'endorsements']);
+  const head = readRecord(
+    value,
+    'envelope',
+    ['type'],
+    ['config', 'signedProposal', 'rwset', 'endorsements'],
+  );
   const type = readEnum(head.type, 'envelope.type', ['tx', 'config'] as const);
   if (type === 'config') {
     const r = readRecord(value, 'envelope', ['type', 'config']);

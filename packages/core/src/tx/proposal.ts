@@ -1,11 +1,18 @@
 import { concatBytes } from '../bytes.js';
-import { type CborValue, decode, encode } from '../encoding/cbor.js';
-import { readArray, readBytes, readEnum, readRecord, readString, readUint } from '../encoding/fields.js';
 import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/hash.js';
 import type { Signer } from '../crypto/signing.js';
-import { type Certificate, certificateToCbor, readCertificate } from '../identity/certificate.js';
+import { type CborValue, decode, encode } from '../encoding/cbor.js';
+import {
+  readArray,
+  readBytes,
+  readEnum,
+  readRecord,
+  readString,
+  readUint,
+} from '../encoding/fields.js';
 import { type FabcoinRequest, readRequest, requestToCbor } from '../fabcoin/request.js';
+import { type Certificate, certificateToCbor, readCertificate } from '../identity/certificate.js';
 
 export const NONCE_LENGTH = 24;
 export const MAX_PROPOSAL_BYTES = 64 * 1024;
@@ -108,7 +115,10 @@ export async function signProposal(
   const bytes = encode(proposalToCbor(proposal));
   const signature = await creator.sign('proposal', bytes);
   const auth = await Promise.all(
-    authorisers.map(async (s) => ({ publicKey: s.publicKey, signature: await s.sign('fabcoin-auth', bytes) })),
+    authorisers.map(async (s) => ({
+      publicKey: s.publicKey,
+      signature: await s.sign('fabcoin-auth', bytes),
+    })),
   );
   return { proposal: bytes, signature, auth };
 }

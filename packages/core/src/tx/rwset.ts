@@ -1,6 +1,6 @@
+import { sha256 } from '../crypto/hash.js';
 import { type CborValue, encode } from '../encoding/cbor.js';
 import { readArray, readBytes, readRecord, readString, readUint } from '../encoding/fields.js';
-import { sha256 } from '../crypto/hash.js';
 
 /** Where a state value was last written: (block number, tx index), as in Fabric. */
 export interface Version {
@@ -30,7 +30,10 @@ export const MAX_RWSET_ENTRIES = 1024;
 export const MAX_STATE_KEY_LENGTH = 256;
 export const MAX_STATE_VALUE_BYTES = 4096;
 
-export function versionEquals(a: Version | null | undefined, b: Version | null | undefined): boolean {
+export function versionEquals(
+  a: Version | null | undefined,
+  b: Version | null | undefined,
+): boolean {
   if (!a || !b) return !a && !b;
   return a.block === b.block && a.tx === b.tx;
 }

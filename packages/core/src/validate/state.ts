@@ -37,7 +37,10 @@ export class MemoryState implements StateView {
   }
 
   /** Applies a validated block: its writes and the ids of its recorded transactions. */
-  apply(result: { writes: readonly StateWrite[]; txids: readonly (Uint8Array | undefined)[] }): void {
+  apply(result: {
+    writes: readonly StateWrite[];
+    txids: readonly (Uint8Array | undefined)[];
+  }): void {
     for (const w of result.writes) {
       if (w.value === null) this.values.delete(w.key);
       else this.values.set(w.key, { value: w.value, version: w.version });

@@ -1,11 +1,11 @@
-import { toHex } from '../bytes.js';
-import type { Ed25519Backend } from '../crypto/ed25519.js';
 import type { Block } from '../block/block.js';
+import { toHex } from '../bytes.js';
 import type { Channel } from '../config/channel.js';
+import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { versionEquals } from '../tx/rwset.js';
 import { TxCode } from './codes.js';
 import type { StateView, StateWrite } from './state.js';
-import { type TxCheck, type TxCheckContext, checkTx, checkTxState } from './vscc.js';
+import { checkTx, checkTxState, type TxCheck, type TxCheckContext } from './vscc.js';
 
 export interface ValidateBlockOptions {
   block: Block;
@@ -29,7 +29,10 @@ export interface BlockValidation {
   writes: StateWrite[];
 }
 
-export async function checkAllInline(data: readonly Uint8Array[], ctx: TxCheckContext): Promise<TxCheck[]> {
+export async function checkAllInline(
+  data: readonly Uint8Array[],
+  ctx: TxCheckContext,
+): Promise<TxCheck[]> {
   return Promise.all(data.map((bytes) => checkTx(bytes, ctx)));
 }
 
@@ -44,7 +47,12 @@ export async function checkAllInline(data: readonly Uint8Array[], ctx: TxCheckCo
 export async function validateBlock(options: ValidateBlockOptions): Promise<BlockValidation> {
   const { block, channel, state } = options;
   const n = block.header.number;
-  if (n === 0) return { codes: block.data.map(() => TxCode.VALID), txids: block.data.map(() => undefined), writes: [] };
+  if (n === 0)
+    return {
+      codes: block.data.map(() => TxCode.VALID),
+      txids: block.data.map(() => undefined),
+      writes: [],
+    };
 
   const ctx: TxCheckContext = { channel, at: block.header.timestamp, backend: options.backend };
   const checks = await (options.checkAll ?? checkAllInline)(block.data, ctx);

@@ -1,15 +1,15 @@
 import { equalBytes, toHex } from '../bytes.js';
+import type { Channel } from '../config/channel.js';
 import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { verifyDomain } from '../crypto/signing.js';
-import type { Channel } from '../config/channel.js';
 import { CodecError } from '../errors.js';
 import { decodeCoin } from '../fabcoin/coin.js';
 import {
-  FabcoinError,
   checkBalance,
   checkOutputs,
   checkOwners,
   checkSpendInputs,
+  FabcoinError,
   fabcoinRWSet,
 } from '../fabcoin/rules.js';
 import type { Certificate } from '../identity/certificate.js';
@@ -68,7 +68,8 @@ export async function checkTx(bytes: Uint8Array, ctx: TxCheckContext): Promise<T
   try {
     tx = parseTx(bytes);
   } catch (err) {
-    if (err instanceof CodecError) return { code: TxCode.BAD_PAYLOAD, txidRecorded: false, signerKeys: [] };
+    if (err instanceof CodecError)
+      return { code: TxCode.BAD_PAYLOAD, txidRecorded: false, signerKeys: [] };
     throw err;
   }
   const early = (code: TxCode): TxCheck => ({ code, tx, txidRecorded: false, signerKeys: [] });
@@ -80,10 +81,22 @@ export async function checkTx(bytes: Uint8Array, ctx: TxCheckContext): Promise<T
   const sp = envelope.signedProposal;
   const payload = endorsementPayload(tx.proposalHash, tx.rwsetHash);
   const [creatorOk, authOk, endorsers] = await Promise.all([
-    verifyDomain({ publicKey: creator.publicKey, domain: 'proposal', bytes: sp.proposal, signature: sp.signature, backend }),
+    verifyDomain({
+      publicKey: creator.publicKey,
+      domain: 'proposal',
+      bytes: sp.proposal,
+      signature: sp.signature,
+      backend,
+    }),
     Promise.all(
       sp.auth.map((a) =>
-        verifyDomain({ publicKey: a.publicKey, domain: 'fabcoin-auth', bytes: sp.proposal, signature: a.signature, backend }),
+        verifyDomain({
+          publicKey: a.publicKey,
+          domain: 'fabcoin-auth',
+          bytes: sp.proposal,
+          signature: a.signature,
+          backend,
+        }),
       ),
     ),
     Promise.all(
@@ -104,8 +117,14 @@ export async function checkTx(bytes: Uint8Array, ctx: TxCheckContext): Promise<T
   if (!creatorOk) return early(TxCode.BAD_CREATOR_SIGNATURE);
 
   const signerKeys = new Set([creator.id]);
-  const result = (code: TxCode): TxCheck => ({ code, tx, txidRecorded: true, signerKeys: [...signerKeys] });
-  if (endorsers.length === 0 || endorsers.some((e) => e === null)) return result(TxCode.BAD_ENDORSEMENT);
+  const result = (code: TxCode): TxCheck => ({
+    code,
+    tx,
+    txidRecorded: true,
+    signerKeys: [...signerKeys],
+  });
+  if (endorsers.length === 0 || endorsers.some((e) => e === null))
+    return result(TxCode.BAD_ENDORSEMENT);
   if (!evaluatePolicy(channel.policies.endorsement, endorsers as Identity[])) {
     return result(TxCode.ENDORSEMENT_POLICY_FAILURE);
   }
@@ -167,11 +186,15 @@ async function checkMintAuthority(
     if (!who || !centralBanks.includes(who.org)) {
       throw new FabcoinError('FABCOIN_MINT', 'a mint input is not a central bank of this channel');
     }
-    if (!signerKeys.has(who.id)) throw new FabcoinError('FABCOIN_MINT', 'a central bank did not sign');
+    if (!signerKeys.has(who.id))
+      throw new FabcoinError('FABCOIN_MINT', 'a central bank did not sign');
     distinct.add(who.id);
   }
   if (distinct.size < mintThreshold) {
-    throw new FabcoinError('FABCOIN_MINT', `${distinct.size} central banks signed, ${mintThreshold} needed`);
+    throw new FabcoinError(
+      'FABCOIN_MINT',
+      `${distinct.size} central banks signed, ${mintThreshold} needed`,
+    );
   }
 }
 

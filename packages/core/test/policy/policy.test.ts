@@ -1,7 +1,10 @@
 import { assert, describe, it, throwsWithCode } from '@weft/test/harness';
 import fc from 'fast-check';
 import {
+  assertPolicy,
+  evaluatePolicy,
   formatPolicy,
+  isSatisfiable,
   MAX_POLICY_DEPTH,
   MAX_POLICY_LENGTH,
   MAX_POLICY_PRINCIPALS,
@@ -171,7 +174,34 @@ describe('policy: format', () => {
     throwsWithCode(() => formatPolicy(P("A'B", 'peer')), 'POLICY_BAD_PRINCIPAL');
     throwsWithCode(() => formatPolicy(P('A', 'root' as Role)), 'POLICY_UNKNOWN_ROLE');
     throwsWithCode(() => formatPolicy(outOf(0, P('A', 'peer'))), 'POLICY_BAD_THRESHOLD');
-    throwsWithCode(() => formatPolicy(outOf(1)), 'POLICY_BAD_THRESHOLD');
+    throwsWithCode(() => formatPolicy(outOf(1)), 'POLICY_EMPTY_GATE');
+  });
+
+  it('evaluation refuses malformed hand-made ASTs too', () => {
+    const signer = { org: 'A', role: 'peer', id: 'x' };
+    let deep: Policy = P('A', 'peer');
+    for (let i = 0; i <= MAX_POLICY_DEPTH; i++) deep = outOf(1, deep);
+    const cases: [unknown, string][] = [
+      [outOf(0, P('A', 'peer')), 'POLICY_BAD_THRESHOLD'],
+      [outOf(1.5, P('A', 'peer'), P('B', 'peer')), 'POLICY_BAD_THRESHOLD'],
+      [outOf(2, P('A', 'peer')), 'POLICY_BAD_THRESHOLD'],
+      [outOf(1), 'POLICY_EMPTY_GATE'],
+      [deep, 'POLICY_TOO_DEEP'],
+      [
+        outOf(1, ...Array.from({ length: 257 }, () => P('A', 'peer'))),
+        'POLICY_TOO_MANY_PRINCIPALS',
+      ],
+      [P('A', 'boss' as Role), 'POLICY_UNKNOWN_ROLE'],
+      [P('A', 'x.peer' as Role), 'POLICY_BAD_PRINCIPAL'],
+      [{ kind: 'principal', org: 1, role: 'peer' }, 'POLICY_BAD_PRINCIPAL'],
+      [{ kind: 'and', rules: [] }, 'POLICY_SYNTAX'],
+      [null, 'POLICY_SYNTAX'],
+    ];
+    for (const [ast, code] of cases) {
+      throwsWithCode(() => assertPolicy(ast), code);
+      throwsWithCode(() => evaluatePolicy(ast as Policy, [signer]), code);
+      throwsWithCode(() => isSatisfiable(ast as Policy, 'any', ['A']), code);
+    }
   });
 
   it('parse(format(p)) deep-equals p for random policies', () => {

@@ -1,24 +1,24 @@
 import { assert, describe, it } from '@weft/test/harness';
 import {
-  type Coin,
-  type Signer,
-  type TxCode,
-  type TxEnvelope,
-  coinKey,
-  decodeEnvelope,
-  encodeEnvelope,
-  signerFromSecret,
-  txCodeName,
-  utf8,
-} from '../../src/index.js';
-import {
-  DevChain,
   buildMint,
   buildSpend,
   createDevNetwork,
+  DevChain,
   devSecret,
   issueDevMember,
 } from '../../src/dev/index.js';
+import {
+  type Coin,
+  coinKey,
+  decodeEnvelope,
+  encodeEnvelope,
+  type Signer,
+  signerFromSecret,
+  type TxCode,
+  type TxEnvelope,
+  txCodeName,
+  utf8,
+} from '../../src/index.js';
 
 const SEED = 'validate-test';
 const net = await createDevNetwork({ seed: SEED });
@@ -67,9 +67,15 @@ describe('validate: mint', () => {
     const one = await buildMint(net2, [coin(5n, alice)], { banks: net2.banks.slice(0, 1) });
     const two = await buildMint(net2, [coin(5n, alice)], { banks: net2.banks.slice(0, 2) });
     // Naming two banks while only one signs is not enough either.
-    const named = await buildMint(net2, [coin(5n, alice)], { banks: net2.banks.slice(0, 2), authorisers: [] });
+    const named = await buildMint(net2, [coin(5n, alice)], {
+      banks: net2.banks.slice(0, 2),
+      authorisers: [],
+    });
     // The same bank named twice counts once.
-    const twice = await buildMint(net2, [coin(5n, alice)], { banks: [net2.banks[0]!, net2.banks[0]!], authorisers: [] });
+    const twice = await buildMint(net2, [coin(5n, alice)], {
+      banks: [net2.banks[0]!, net2.banks[0]!],
+      authorisers: [],
+    });
     assert.deepEqual(await codesOf(chain, [one.bytes, two.bytes, named.bytes, twice.bytes]), [
       'FABCOIN_INVALID',
       'VALID',
@@ -100,13 +106,13 @@ describe('validate: mint', () => {
       raw([]),
       raw([coin(U64_MAX, alice)]),
     ]);
-    assert.deepEqual(await codesOf(new DevChain(net), txs.map((t) => t.bytes)), [
-      'FABCOIN_INVALID',
-      'FABCOIN_INVALID',
-      'FABCOIN_INVALID',
-      'FABCOIN_INVALID',
-      'VALID',
-    ]);
+    assert.deepEqual(
+      await codesOf(
+        new DevChain(net),
+        txs.map((t) => t.bytes),
+      ),
+      ['FABCOIN_INVALID', 'FABCOIN_INVALID', 'FABCOIN_INVALID', 'FABCOIN_INVALID', 'VALID'],
+    );
   });
 
   it('an amount beyond 64 bits cannot even be encoded', async () => {
@@ -142,20 +148,40 @@ describe('validate: spend', () => {
       s([aliceCoin], [coin(U64_MAX, bob), coin(101n, bob)]), // balances only modulo 2^64
       s([aliceCoin], [coin(0n, bob), coin(100n, bob)]), // a zero output
     ]);
-    assert.deepEqual(await codesOf(chain, txs.map((t) => t.bytes)), Array(6).fill('FABCOIN_INVALID'));
+    assert.deepEqual(
+      await codesOf(
+        chain,
+        txs.map((t) => t.bytes),
+      ),
+      Array(6).fill('FABCOIN_INVALID'),
+    );
   });
 
   it('a spend not signed by the input owner is FABCOIN_INVALID', async () => {
     const { chain, aliceCoin } = await funded();
-    const unsigned = await buildSpend(net, [aliceCoin], [coin(100n, bob)], { owners: [], state: chain.state });
-    const byBob = await buildSpend(net, [aliceCoin], [coin(100n, bob)], { owners: [bob], state: chain.state });
+    const unsigned = await buildSpend(net, [aliceCoin], [coin(100n, bob)], {
+      owners: [],
+      state: chain.state,
+    });
+    const byBob = await buildSpend(net, [aliceCoin], [coin(100n, bob)], {
+      owners: [bob],
+      state: chain.state,
+    });
     const forged = mutate(
-      (await buildSpend(net, [aliceCoin], [coin(100n, bob)], { owners: [alice], state: chain.state })).bytes,
+      (
+        await buildSpend(net, [aliceCoin], [coin(100n, bob)], {
+          owners: [alice],
+          state: chain.state,
+        })
+      ).bytes,
       (e) => {
         e.signedProposal.auth[0]!.signature = new Uint8Array(64).fill(7);
       },
     );
-    assert.deepEqual(await codesOf(chain, [unsigned.bytes, byBob.bytes, forged]), Array(3).fill('FABCOIN_INVALID'));
+    assert.deepEqual(
+      await codesOf(chain, [unsigned.bytes, byBob.bytes, forged]),
+      Array(3).fill('FABCOIN_INVALID'),
+    );
   });
 
   it('an input listed twice, or a coin that never existed, is FABCOIN_INVALID', async () => {
@@ -170,13 +196,22 @@ describe('validate: spend', () => {
       state: chain.state,
       unchecked: true,
     });
-    assert.deepEqual(await codesOf(chain, [twice.bytes, ghost.bytes]), ['FABCOIN_INVALID', 'FABCOIN_INVALID']);
+    assert.deepEqual(await codesOf(chain, [twice.bytes, ghost.bytes]), [
+      'FABCOIN_INVALID',
+      'FABCOIN_INVALID',
+    ]);
   });
 
   it('a double spend inside one block: the first is valid, the second MVCC_READ_CONFLICT', async () => {
     const { chain, aliceCoin } = await funded();
-    const a = await buildSpend(net, [aliceCoin], [coin(100n, bob)], { owners: [alice], state: chain.state });
-    const b = await buildSpend(net, [aliceCoin], [coin(100n, alice)], { owners: [alice], state: chain.state });
+    const a = await buildSpend(net, [aliceCoin], [coin(100n, bob)], {
+      owners: [alice],
+      state: chain.state,
+    });
+    const b = await buildSpend(net, [aliceCoin], [coin(100n, alice)], {
+      owners: [alice],
+      state: chain.state,
+    });
     assert.deepEqual(await codesOf(chain, [a.bytes, b.bytes]), ['VALID', 'MVCC_READ_CONFLICT']);
     assert.isDefined(await chain.state.get(coinKey(a.txid, 0)));
     assert.isUndefined(await chain.state.get(coinKey(b.txid, 0)));
@@ -184,8 +219,14 @@ describe('validate: spend', () => {
 
   it('a double spend across blocks is MVCC_READ_CONFLICT', async () => {
     const { chain, aliceCoin } = await funded();
-    const endorsedEarly = await buildSpend(net, [aliceCoin], [coin(100n, alice)], { owners: [alice], state: chain.state });
-    const first = await buildSpend(net, [aliceCoin], [coin(100n, bob)], { owners: [alice], state: chain.state });
+    const endorsedEarly = await buildSpend(net, [aliceCoin], [coin(100n, alice)], {
+      owners: [alice],
+      state: chain.state,
+    });
+    const first = await buildSpend(net, [aliceCoin], [coin(100n, bob)], {
+      owners: [alice],
+      state: chain.state,
+    });
     assert.deepEqual(await codesOf(chain, [first.bytes]), ['VALID']);
     assert.deepEqual(await codesOf(chain, [endorsedEarly.bytes]), ['MVCC_READ_CONFLICT']);
   });
@@ -206,7 +247,10 @@ describe('validate: spend', () => {
 describe('validate: endorsements', () => {
   it('a forged endorsement signature is BAD_ENDORSEMENT', async () => {
     const { chain, aliceCoin } = await funded();
-    const tx = await buildSpend(net, [aliceCoin], [coin(100n, bob)], { owners: [alice], state: chain.state });
+    const tx = await buildSpend(net, [aliceCoin], [coin(100n, bob)], {
+      owners: [alice],
+      state: chain.state,
+    });
     const forged = mutate(tx.bytes, (e) => {
       const sig = e.endorsements[1]!.signature;
       sig[0] = sig[0]! ^ 1;
@@ -216,7 +260,10 @@ describe('validate: endorsements', () => {
 
   it('endorsers that signed a different rw-set than the envelope carries: BAD_ENDORSEMENT', async () => {
     const { chain, aliceCoin } = await funded();
-    const tx = await buildSpend(net, [aliceCoin], [coin(100n, bob)], { owners: [alice], state: chain.state });
+    const tx = await buildSpend(net, [aliceCoin], [coin(100n, bob)], {
+      owners: [alice],
+      state: chain.state,
+    });
     const swapped = mutate(tx.bytes, (e) => {
       e.rwset.writes[1]!.key = coinKey(new Uint8Array(32), 0);
     });
@@ -245,7 +292,10 @@ describe('validate: endorsements', () => {
       state: chain.state,
       endorsers: [],
     });
-    assert.deepEqual(await codesOf(chain, [byClient.bytes, none.bytes]), ['BAD_ENDORSEMENT', 'BAD_ENDORSEMENT']);
+    assert.deepEqual(await codesOf(chain, [byClient.bytes, none.bytes]), [
+      'BAD_ENDORSEMENT',
+      'BAD_ENDORSEMENT',
+    ]);
   });
 
   it('a consistently endorsed rw-set that is not what the chaincode writes is FABCOIN_INVALID', async () => {
@@ -262,17 +312,30 @@ describe('validate: endorsements', () => {
 describe('validate: creator, payload and txid', () => {
   it('an expired, not-yet-valid, unknown-org or wrong-role creator is UNKNOWN_CREATOR', async () => {
     const org1 = net.orgs[0]!;
-    const member = (name: string, role: 'client' | 'peer', notBefore: number, notAfter: number, org = org1) =>
-      issueDevMember({ org, role, name, seed: SEED, notBefore, notAfter });
+    const member = (
+      name: string,
+      role: 'client' | 'peer',
+      notBefore: number,
+      notAfter: number,
+      org = org1,
+    ) => issueDevMember({ org, role, name, seed: SEED, notBefore, notAfter });
     const expired = await member('old', 'client', net.time - 10_000, net.time - 1);
     const future = await member('future', 'client', net.time + 1, net.time + 10_000);
     const peerCreator = await member('peer-as-client', 'peer', net.time - 1, net.time + 10_000);
     const strangerNet = await createDevNetwork({ seed: 'stranger' });
     const stranger = strangerNet.client;
     const mints = await Promise.all(
-      [expired, future, peerCreator, stranger].map((creator) => buildMint(net, [coin(1n, alice)], { creator })),
+      [expired, future, peerCreator, stranger].map((creator) =>
+        buildMint(net, [coin(1n, alice)], { creator }),
+      ),
     );
-    assert.deepEqual(await codesOf(new DevChain(net), mints.map((m) => m.bytes)), Array(4).fill('UNKNOWN_CREATOR'));
+    assert.deepEqual(
+      await codesOf(
+        new DevChain(net),
+        mints.map((m) => m.bytes),
+      ),
+      Array(4).fill('UNKNOWN_CREATOR'),
+    );
   });
 
   it('a bad creator signature is BAD_CREATOR_SIGNATURE', async () => {
@@ -287,7 +350,10 @@ describe('validate: creator, payload and txid', () => {
     const garbage = utf8('not an envelope');
     const other = await buildMint(net, [coin(1n, alice)], { channel: 'other' });
     const config = encodeEnvelope({ type: 'config', config: net.config });
-    assert.deepEqual(await codesOf(new DevChain(net), [garbage, other.bytes, config]), Array(3).fill('BAD_PAYLOAD'));
+    assert.deepEqual(
+      await codesOf(new DevChain(net), [garbage, other.bytes, config]),
+      Array(3).fill('BAD_PAYLOAD'),
+    );
   });
 
   it('a replayed transaction is DUPLICATE_TXID, in the same block and in a later one', async () => {
@@ -303,6 +369,9 @@ describe('validate: creator, payload and txid', () => {
     const forgery = mutate(victim.bytes, (e) => {
       e.signedProposal.signature = new Uint8Array(64).fill(1);
     });
-    assert.deepEqual(await codesOf(chain, [forgery, victim.bytes]), ['BAD_CREATOR_SIGNATURE', 'VALID']);
+    assert.deepEqual(await codesOf(chain, [forgery, victim.bytes]), [
+      'BAD_CREATOR_SIGNATURE',
+      'VALID',
+    ]);
   });
 });
