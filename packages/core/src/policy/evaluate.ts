@@ -1,4 +1,4 @@
-import { assertPolicy, type Policy, type PrincipalPolicy } from './parse.js';
+import { assertPolicy, type Policy, type PrincipalPolicy } from './ast.js';
 import { satisfiable, Tally } from './solver.js';
 
 export interface Signer {

@@ -1,4 +1,4 @@
-import { assertPolicy, type Policy } from './parse.js';
+import { assertPolicy, type Policy } from './ast.js';
 
 /**
  * Canonical text: AND when every rule is needed, OR when one is, OutOf

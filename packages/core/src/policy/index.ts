@@ -1,12 +1,4 @@
 export {
-  type Availability,
-  evaluatePolicy,
-  isSatisfiable,
-  policyPrincipals,
-  type Signer,
-} from './evaluate.js';
-export { formatPolicy } from './format.js';
-export {
   assertPolicy,
   isRole,
   MAX_POLICY_DEPTH,
@@ -17,8 +9,16 @@ export {
   PolicyError,
   type PolicyErrorCode,
   type PrincipalPolicy,
-  parsePolicy,
   ROLES,
   type Role,
-} from './parse.js';
+} from './ast.js';
+export {
+  type Availability,
+  evaluatePolicy,
+  isSatisfiable,
+  policyPrincipals,
+  type Signer,
+} from './evaluate.js';
+export { formatPolicy } from './format.js';
+export { parsePolicy } from './parse.js';
 export { EVALUATION_BUDGET } from './solver.js';

@@ -1,4 +1,4 @@
-import { type Policy, PolicyError } from './parse.js';
+import { type Policy, PolicyError } from './ast.js';
 
 /*
  * Exact policy satisfaction without backtracking over signer identities.
@@ -149,31 +149,31 @@ class Solver {
     return false;
   }
 
-  /** Drops vectors that are >= another; equal ones collapse to the first. */
+  /** Drops duplicates and vectors that are >= another. */
   private minimal(vs: Vec[]): Vec[] {
-    this.spend(vs.length * vs.length);
-    const out: Vec[] = [];
-    for (let i = 0; i < vs.length; i++) {
-      const a = vs[i]!;
-      let dominated = false;
-      for (let j = 0; j < vs.length && !dominated; j++) {
-        if (i === j) continue;
-        const b = vs[j]!;
-        let le = true;
-        let lt = false;
-        for (let k = 0; k < a.length && le; k++) {
-          if (b[k]! > a[k]!) le = false;
-          else if (b[k]! < a[k]!) lt = true;
-        }
-        if (le && (lt || j < i)) dominated = true;
-      }
-      if (!dominated) out.push(a);
-    }
-    return out;
+    const byKey = new Map<string, Vec>();
+    for (const v of vs) byKey.set(v.join(), v);
+    const unique = [...byKey.values()];
+    this.spend(vs.length + unique.length * unique.length);
+    return unique.filter((a) =>
+      unique.every((b) => {
+        if (a === b) return true;
+        for (let k = 0; k < a.length; k++) if (b[k]! > a[k]!) return true;
+        return false;
+      }),
+    );
   }
 
-  /** layers[k]: minimal demands satisfying exactly k of `children` (k <= upTo). */
-  private layers(children: readonly Node[], upTo: number, need: number): Vec[][] {
+  /**
+   * layers[k]: minimal demands satisfying exactly k of `children` (k <= upTo).
+   * Stops early, returning null, as soon as `accept` approves a new demand.
+   */
+  private layers(
+    children: readonly Node[],
+    upTo: number,
+    need: number,
+    accept?: (k: number, v: Vec) => boolean,
+  ): Vec[][] | null {
     const layers: Vec[][] = [[new Int32Array(this.size)]];
     let remaining = children.length;
     for (const child of children) {
@@ -187,7 +187,9 @@ class Solver {
           for (const o of options) {
             const s = a.slice();
             for (let i = 0; i < s.length; i++) s[i]! += o[i]!;
-            if (this.fits(s)) added.push(s);
+            if (!this.fits(s)) continue;
+            if (accept?.(k, s)) return null;
+            added.push(s);
           }
         }
         if (added.length > 0) layers[k] = this.minimal([...(layers[k] ?? []), ...added]);
@@ -206,7 +208,7 @@ class Solver {
       return this.fits(v) ? [this.project(v, node)] : [];
     }
     if (!this.isShared(node)) return this.decide(node) ? [new Int32Array(this.size)] : [];
-    const met = this.layers(node.children, node.n, node.n)[node.n] ?? [];
+    const met = this.layers(node.children, node.n, node.n)?.[node.n] ?? [];
     return this.minimal(met.map((v) => this.project(v, node)));
   }
 
@@ -214,11 +216,10 @@ class Solver {
   private decide(gate: Gate): boolean {
     const leaves = gate.children.filter((c): c is Leaf => c.kind === 'leaf');
     const gates = gate.children.filter((c): c is Gate => c.kind === 'gate');
-    const layers = this.layers(gates, Math.min(gate.n, gates.length), gate.n - leaves.length);
-    for (let k = 0; k < layers.length; k++) {
-      for (const v of layers[k]!) if (k + this.matchable(leaves, v) >= gate.n) return true;
-    }
-    return false;
+    const enough = (k: number, v: Vec) => k + this.matchable(leaves, v) >= gate.n;
+    if (enough(0, new Int32Array(this.size))) return true;
+    const upTo = Math.min(gate.n, gates.length);
+    return this.layers(gates, upTo, gate.n - leaves.length, enough) === null;
   }
 
   /**
