@@ -2,13 +2,13 @@ import { type Block, buildHeader } from '../block/block.js';
 import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/hash.js';
 import { domainMessage, signerFromSecret, verifyStrict } from '../crypto/signing.js';
+import { DevChain } from '../dev/chain.js';
+import { createDevNetwork, devSecret } from '../dev/network.js';
+import { buildMint, buildSpend } from '../dev/transactions.js';
 import { coinKey } from '../fabcoin/coin.js';
 import type { Coin } from '../fabcoin/request.js';
 import { TxCode } from '../validate/codes.js';
 import { validateBlock } from '../validate/validate.js';
-import { DevChain } from '../dev/chain.js';
-import { createDevNetwork, devSecret } from '../dev/network.js';
-import { buildMint, buildSpend } from '../dev/transactions.js';
 
 /**
  * The core benchmark, isomorphic so Node and a browser measure the same
@@ -107,7 +107,9 @@ export async function spendBlockFixture(
   }
   const data = await Promise.all(
     keys.map(async (key) => {
-      const tx = await buildSpend(net, [key], [{ amount: 10n, owner, label: 'FBC' }], { state: chain.state });
+      const tx = await buildSpend(net, [key], [{ amount: 10n, owner, label: 'FBC' }], {
+        state: chain.state,
+      });
       return tx.bytes;
     }),
   );
@@ -131,8 +133,14 @@ export async function benchValidate(
   const { chain, block } = fixture;
   return measureRate(
     async () => {
-      const result = await validateBlock({ block, channel: chain.net.channel, state: chain.state, backend });
-      if (result.codes.some((c) => c !== TxCode.VALID)) throw new Error('benchmark block did not validate');
+      const result = await validateBlock({
+        block,
+        channel: chain.net.channel,
+        state: chain.state,
+        backend,
+      });
+      if (result.codes.some((c) => c !== TxCode.VALID))
+        throw new Error('benchmark block did not validate');
     },
     fixture.txCount,
     { minMs: 2000, ...options },
@@ -180,7 +188,9 @@ export async function runCoreBench(options: {
     txPerSec[b.name] = round(rate);
     const limit = (verify[b.name] ?? (await benchVerify(b))) / fixture.signaturesPerTx;
     fraction[b.name] = round(rate / limit, 3);
-    log(`validate ${b.name}: ${txPerSec[b.name]} tx/s (${fraction[b.name]} of the signature limit)`);
+    log(
+      `validate ${b.name}: ${txPerSec[b.name]} tx/s (${fraction[b.name]} of the signature limit)`,
+    );
   }
   return {
     runtime: options.runtime,

@@ -1,10 +1,9 @@
 import { equalBytes, toHex } from '../bytes.js';
-import type { Channel } from '../config/channel.js';
+import { type Channel, satisfies } from '../config/channel.js';
 import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { verifyDomain } from '../crypto/signing.js';
 import { WeftError } from '../errors.js';
 import { MembershipError } from '../identity/msp.js';
-import { evaluatePolicy } from '../policy/index.js';
 import { type Block, blockHash, computeDataHash } from './block.js';
 
 /** A block that must not be accepted: wrong place in the chain, wrong data or not signed. */
@@ -63,7 +62,7 @@ export async function verifyBlock(options: VerifyBlockOptions): Promise<Uint8Arr
   }
   const hash = blockHash(h);
   const signers = await verifiedOrderers(block, hash, options);
-  if (!evaluatePolicy(channel.policies.blockSignatures, signers)) {
+  if (!satisfies(channel.policies.blockSignatures, signers)) {
     throw new BlockError(
       'BLOCK_SIGNATURES',
       `block ${h.number}: orderer signatures (${signers.length} valid) do not satisfy the policy`,

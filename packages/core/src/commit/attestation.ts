@@ -1,5 +1,5 @@
 import { equalBytes } from '../bytes.js';
-import type { Channel } from '../config/channel.js';
+import { type Channel, satisfies } from '../config/channel.js';
 import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { SIGNATURE_LENGTH } from '../crypto/ed25519.js';
 import { HASH_LENGTH } from '../crypto/hash.js';
@@ -9,7 +9,6 @@ import { readBytes, readRecord, readString, readUint } from '../encoding/fields.
 import { WeftError } from '../errors.js';
 import { type Certificate, certificateToCbor, readCertificate } from '../identity/certificate.js';
 import type { Identity } from '../identity/msp.js';
-import { evaluatePolicy } from '../policy/index.js';
 
 /** What a peer states after committing block n. Two honest peers state the same. */
 export interface AttestationBody {
@@ -132,7 +131,7 @@ export async function checkAttestations(options: {
     (sameAttestedResult(a, options.expected) ? agreeing : disagreeing).push(who);
   }
   return {
-    satisfied: evaluatePolicy(options.channel.policies.attestation, agreeing),
+    satisfied: satisfies(options.channel.policies.attestation, agreeing),
     agreeing,
     disagreeing,
   };

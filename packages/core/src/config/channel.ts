@@ -3,7 +3,15 @@ import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { WeftError } from '../errors.js';
 import { NAME_PATTERN } from '../identity/certificate.js';
 import { MembershipError, Msp } from '../identity/msp.js';
-import { evaluatePolicy, type Policy, parsePolicy, policyPrincipals } from '../policy/index.js';
+import {
+  evaluatePolicy,
+  isSatisfiable,
+  type Policy,
+  PolicyError,
+  type Signer as PolicySigner,
+  parsePolicy,
+  policyPrincipals,
+} from '../policy/index.js';
 import type { ChannelConfig } from './channel-config.js';
 
 /** A channel configuration that is not acceptable as a genesis or config block. */
@@ -35,6 +43,20 @@ export interface Channel {
   orderers: Map<string, ChannelConfig['orderers'][number]>;
 }
 
+/**
+ * Policy evaluation as consensus uses it: a policy whose evaluation exceeds
+ * the solver's deterministic work budget counts as not satisfied, so hostile
+ * signer sets produce a verdict, never an exception.
+ */
+export function satisfies(policy: Policy, signers: readonly PolicySigner[]): boolean {
+  try {
+    return evaluatePolicy(policy, signers);
+  } catch (err) {
+    if (err instanceof PolicyError) return false;
+    throw err;
+  }
+}
+
 function fail(code: string, message: string): never {
   throw new ConfigError(code, message);
 }
@@ -49,13 +71,7 @@ function parseChecked(text: string, name: string, orgs: Set<string>): Policy {
   for (const p of policyPrincipals(policy)) {
     if (!orgs.has(p.org)) fail('CONFIG_POLICY', `${name} policy names unknown org ${p.org}`);
   }
-  // Satisfiable at all: give every principal a signer of its own.
-  const signers = policyPrincipals(policy).map((p, i) => ({
-    org: p.org,
-    role: p.role === 'member' ? 'peer' : p.role,
-    id: `principal-${i}`,
-  }));
-  if (!evaluatePolicy(policy, signers))
+  if (!isSatisfiable(policy, 'any', orgs))
     fail('CONFIG_POLICY', `${name} policy can never be satisfied`);
   return policy;
 }
@@ -127,7 +143,7 @@ export async function loadChannel(
     blockSignatures: parseChecked(config.policies.blockSignatures, 'blockSignatures', orgNames),
     attestation: parseChecked(config.policies.attestation, 'attestation', orgNames),
   };
-  if (!evaluatePolicy(policies.blockSignatures, ordererSigners)) {
+  if (!satisfies(policies.blockSignatures, ordererSigners)) {
     fail('CONFIG_POLICY', 'blockSignatures policy cannot be satisfied by the listed orderers');
   }
 

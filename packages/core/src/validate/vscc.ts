@@ -1,5 +1,5 @@
 import { equalBytes, toHex } from '../bytes.js';
-import type { Channel } from '../config/channel.js';
+import { type Channel, satisfies } from '../config/channel.js';
 import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { verifyDomain } from '../crypto/signing.js';
 import { CodecError } from '../errors.js';
@@ -14,7 +14,6 @@ import {
 } from '../fabcoin/rules.js';
 import type { Certificate } from '../identity/certificate.js';
 import { type IdentifyOptions, type Identity, MembershipError } from '../identity/msp.js';
-import { evaluatePolicy } from '../policy/index.js';
 import { endorsementPayload } from '../tx/endorsement.js';
 import { type ParsedTx, parseTx } from '../tx/envelope.js';
 import { rwsetHash } from '../tx/rwset.js';
@@ -125,7 +124,7 @@ export async function checkTx(bytes: Uint8Array, ctx: TxCheckContext): Promise<T
   });
   if (endorsers.length === 0 || endorsers.some((e) => e === null))
     return result(TxCode.BAD_ENDORSEMENT);
-  if (!evaluatePolicy(channel.policies.endorsement, endorsers as Identity[])) {
+  if (!satisfies(channel.policies.endorsement, endorsers as Identity[])) {
     return result(TxCode.ENDORSEMENT_POLICY_FAILURE);
   }
   for (const [i, a] of sp.auth.entries()) {
