@@ -29,10 +29,11 @@ async function loadRunner(): Promise<Runner> {
 
 const runner = await loadRunner();
 
-export const describe: SuiteFn = (name, fn) => runner.describe(name, fn);
-export const it: CaseFn = (name, fn) => runner.it(name, fn);
-export const before: HookFn = (fn) => runner.before(fn);
-export const after: HookFn = (fn) => runner.after(fn);
+// Re-exported as they are (not wrapped) so runners report the test file's location.
+export const describe: SuiteFn = runner.describe;
+export const it: CaseFn = runner.it;
+export const before: HookFn = runner.before;
+export const after: HookFn = runner.after;
 export { assert };
 
 /** Which runtime the tests run in, for naming and for backend availability. */

@@ -25,9 +25,43 @@ function rejectType(what: string): never {
   throw new CodecError('CODEC_UNSUPPORTED_TYPE', `cannot encode ${what} canonically`);
 }
 
+// Everything that is not a CborValue: without these, cborg would quietly turn
+// typed arrays and buffers into byte strings, changing the value's type.
+const REJECTED_TYPES = [
+  'ArrayBuffer',
+  'SharedArrayBuffer',
+  'DataView',
+  'Int8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
+  'Date',
+  'RegExp',
+  'Set',
+  'Error',
+  'URL',
+  'Promise',
+  'Function',
+  'symbol',
+];
+
+/** Matches a lone surrogate: such a string has no UTF-8 encoding (cborg would write U+FFFD). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 const encodeOptions = {
   ...rfc8949EncodeOptions,
   typeEncoders: {
+    ...Object.fromEntries(REJECTED_TYPES.map((t) => [t, () => rejectType(t)])),
+    string(s: unknown) {
+      if (LONE_SURROGATE.test(s as string)) rejectType('a string with a lone surrogate');
+      return null;
+    },
     number(n: unknown) {
       if (!Number.isSafeInteger(n)) rejectType(`non-integer or unsafe number ${String(n)}`);
       return null;

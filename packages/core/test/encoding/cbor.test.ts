@@ -497,3 +497,23 @@ describe('encoding/fields: strict readers', () => {
     throwsWithCode(() => readEnum(0, 'role', roles), 'CODEC_SCHEMA');
   });
 });
+
+describe('cbor: values that have no canonical encoding', () => {
+  it('rejects strings with lone surrogates instead of rewriting them', () => {
+    throwsWithCode(() => encode('\uD800'), 'CODEC_UNSUPPORTED_TYPE');
+    throwsWithCode(() => encode({ k: 'a\uDC00b' }), 'CODEC_UNSUPPORTED_TYPE');
+    assert.deepEqual(decode(encode('\uD83D\uDE00'), { maxBytes: 16 }), '\uD83D\uDE00');
+  });
+
+  it('rejects typed arrays other than Uint8Array, buffers, dates and sets', () => {
+    for (const v of [
+      new Uint16Array(2),
+      new ArrayBuffer(2),
+      new DataView(new ArrayBuffer(2)),
+      new Date(0),
+      new Set(),
+    ]) {
+      throwsWithCode(() => encode(v as never), 'CODEC_UNSUPPORTED_TYPE');
+    }
+  });
+});
