@@ -1,1 +1,2 @@
+export { installNativeCrypto } from './crypto/install.js';
 export { nativeEd25519 } from './crypto/native-ed25519.js';

@@ -103,7 +103,8 @@ export class Msp {
   }
 
   #rootSigned(cert: Certificate, root: Uint8Array): Promise<boolean> {
-    const key = toHex(certificateHash(cert));
+    // Every field, verbatim: a cheaper exact key than hashing the re-encoded certificate.
+    const key = `${cert.org}|${cert.role}|${toHex(cert.publicKey)}|${cert.notBefore}|${cert.notAfter}|${cert.serial}|${toHex(cert.signature)}`;
     let verdict = this.#verified.get(key);
     if (!verdict) {
       if (this.#verified.size >= CACHE_LIMIT) this.#verified.clear();
