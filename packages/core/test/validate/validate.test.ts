@@ -115,6 +115,11 @@ describe('validate: mint', () => {
     );
   });
 
+  it('a negative amount does not decode as an amount: BAD_PAYLOAD', async () => {
+    const tx = await buildMint(net, [coin(-5n, alice)], { unchecked: true });
+    assert.deepEqual(await codesOf(new DevChain(net), [tx.bytes]), ['BAD_PAYLOAD']);
+  });
+
   it('an amount beyond 64 bits cannot even be encoded', async () => {
     let code: unknown;
     await buildMint(net, [coin(1n << 64n, alice)], { unchecked: true }).catch((e) => {
