@@ -1,65 +1,13 @@
-import { nobleEd25519, strictPrecheck, verifyStrict } from '@weft/core';
-import { assert, describe, it, readJsonFixture } from '@weft/test/harness';
+import { nobleEd25519, strictPrecheck, toHex, verifyStrict } from '@weft/core';
+import { assert, describe, it } from '@weft/test/harness';
+import { type Ed25519Vector, loadEd25519Vectors } from '../../core/test/vectors/ed25519.js';
 import { nativeEd25519 } from '../src/index.js';
 
-interface Vector {
-  name: string;
-  publicKey: Uint8Array;
-  message: Uint8Array;
-  signature: Uint8Array;
-  valid: boolean;
-}
+const files = await loadEd25519Vectors();
+const wycheproof: Ed25519Vector[] = files.wycheproof.vectors;
+const strict: Ed25519Vector[] = files.strict.vectors;
 
-interface WycheproofFile {
-  testGroups: {
-    publicKey: { pk: string };
-    tests: { tcId: number; msg: string; sig: string; result: string }[];
-  }[];
-}
-
-interface StrictFile {
-  tests: {
-    id: number;
-    group: string;
-    publicKey: string;
-    message: string;
-    signature: string;
-    valid: boolean;
-  }[];
-}
-
-const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
-const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const vectors = new URL('../../core/test/vectors/', import.meta.url);
-
-const wycheproofFile = await readJsonFixture<WycheproofFile>(
-  new URL('wycheproof-ed25519.json', vectors),
-);
-const strictFile = await readJsonFixture<StrictFile>(new URL('weft-ed25519-strict.json', vectors));
-
-const wycheproof: Vector[] = wycheproofFile.testGroups.flatMap((g) =>
-  g.tests.map((t) => {
-    // This file has no 'acceptable' results; one would need a deliberate decision, so fail loudly.
-    assert.oneOf(t.result, ['valid', 'invalid'], `wycheproof #${t.tcId}`);
-    return {
-      name: `wycheproof #${t.tcId}`,
-      publicKey: hex(g.publicKey.pk),
-      message: hex(t.msg),
-      signature: hex(t.sig),
-      valid: t.result === 'valid',
-    };
-  }),
-);
-
-const strict: Vector[] = strictFile.tests.map((t) => ({
-  name: `strict #${t.id} (${t.group})`,
-  publicKey: hex(t.publicKey),
-  message: hex(t.message),
-  signature: hex(t.signature),
-  valid: t.valid,
-}));
-
-async function mismatches(list: Vector[]): Promise<string[]> {
+async function mismatches(list: Ed25519Vector[]): Promise<string[]> {
   const wrong: string[] = [];
   for (const v of list) {
     const got = await verifyStrict(v.publicKey, v.message, v.signature, nativeEd25519);

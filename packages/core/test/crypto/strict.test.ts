@@ -1,5 +1,5 @@
 import { ED25519_TORSION_SUBGROUP, ed25519 } from '@noble/curves/ed25519.js';
-import { assert, describe, it, readJsonFixture } from '@weft/test/harness';
+import { assert, describe, it } from '@weft/test/harness';
 import fc from 'fast-check';
 import { fromHex, toHex } from '../../src/bytes.js';
 import { nobleEd25519 } from '../../src/crypto/noble.js';
@@ -10,6 +10,7 @@ import {
   SMALL_ORDER_ENCODINGS,
   strictPrecheck,
 } from '../../src/crypto/strict.js';
+import { loadEd25519Vectors } from '../vectors/ed25519.js';
 
 const Point = ed25519.Point;
 const P = Point.Fp.ORDER;
@@ -154,21 +155,7 @@ describe('strict Ed25519 precheck', () => {
   });
 });
 
-interface StrictFile {
-  tests: {
-    id: number;
-    group: string;
-    publicKey: string;
-    message: string;
-    signature: string;
-    valid: boolean;
-    acceptedBy: string[];
-  }[];
-}
-
-const strictFile = await readJsonFixture<StrictFile>(
-  new URL('../vectors/weft-ed25519-strict.json', import.meta.url),
-);
+const { strict } = await loadEd25519Vectors();
 
 // Which rule a group exercises: the precheck (bytes) or the verification equation (backend).
 const PRECHECK_GROUPS = new Set([
@@ -182,18 +169,16 @@ const PRECHECK_GROUPS = new Set([
 
 describe("Weft's strict vector file", () => {
   it('is caught by the precheck exactly in the byte-level groups', () => {
-    for (const t of strictFile.tests) {
-      const verdict = strictPrecheck(fromHex(t.publicKey), fromHex(t.signature));
+    for (const t of strict.vectors) {
+      const verdict = strictPrecheck(t.publicKey, t.signature);
       assert.equal(verdict, !PRECHECK_GROUPS.has(t.group), `#${t.id} ${t.group}`);
     }
   });
 
   it('records truthfully which lenient verifiers accept each case', async () => {
     // The point of most invalid cases is that something lenient accepts them; check that it does.
-    for (const t of strictFile.tests) {
-      const [publicKey, message, signature] = [t.publicKey, t.message, t.signature].map(
-        fromHex,
-      ) as [Uint8Array, Uint8Array, Uint8Array];
+    for (const t of strict.vectors) {
+      const { publicKey, message, signature } = t;
       const accepted: string[] = [];
       if (await nobleEd25519.verify(publicKey, message, signature)) accepted.push('cofactorless');
       let zip215 = false;
