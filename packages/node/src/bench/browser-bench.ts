@@ -70,7 +70,7 @@ async function bundleEntry(): Promise<string> {
 }
 
 const PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><title>weft core bench</title></head>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>weft core bench</title></head>
 <body><script type="module" src="/bench.js"></script></body></html>
 `;
 
@@ -139,7 +139,8 @@ export async function runBrowserCoreBench(
     const page = await browser.newPage();
     page.on('pageerror', (err) => log(`page error: ${err.message}`));
     page.on('console', (msg) => {
-      if (msg.type() === 'error' || msg.type() === 'warning') log(`console.${msg.type()}: ${msg.text()}`);
+      if (msg.type() === 'error' || msg.type() === 'warning')
+        log(`console.${msg.type()}: ${msg.text()}`);
     });
     const logName = 'weftBenchLog' satisfies keyof BenchPageGlobals;
     await page.exposeFunction(logName, (line: string) => log(line));

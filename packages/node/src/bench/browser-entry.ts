@@ -18,10 +18,33 @@ export interface BenchPageGlobals {
   weftCoreBench: () => Promise<BrowserCoreBenchReport>;
 }
 
-/** 'chromium 156.0.7490.2' from a Chrome or HeadlessChrome user agent. */
-function runtimeName(userAgent: string): string {
-  const version = /(?:HeadlessChrome|Chrome|Chromium)\/([\d.]+)/.exec(userAgent)?.[1];
-  return version ? `chromium ${version}` : `browser (${userAgent})`;
+/** The subset of User-Agent Client Hints used here (not yet in TypeScript's DOM lib). */
+interface UserAgentData {
+  getHighEntropyValues(hints: string[]): Promise<{
+    fullVersionList?: { brand: string; version: string }[];
+  }>;
+}
+
+/**
+ * 'chromium 156.0.7490.2'. The user agent string is reduced to
+ * 'Chrome/156.0.0.0', so the full version comes from the client hints where
+ * they are available (secure contexts), else from the user agent.
+ */
+async function runtimeName(): Promise<string> {
+  const { userAgent } = navigator;
+  const major = /(?:HeadlessChrome|Chrome|Chromium)\/([\d.]+)/.exec(userAgent)?.[1];
+  const uaData = (navigator as { userAgentData?: UserAgentData }).userAgentData;
+  try {
+    const { fullVersionList = [] } =
+      (await uaData?.getHighEntropyValues(['fullVersionList'])) ?? {};
+    const brand = fullVersionList.find((b) =>
+      /^(Chromium|HeadlessChrome|Google Chrome)$/.test(b.brand),
+    );
+    if (brand) return `chromium ${brand.version}`;
+  } catch {
+    // No client hints: fall back to the user agent.
+  }
+  return major ? `chromium ${major}` : `browser (${userAgent})`;
 }
 
 const page = globalThis as unknown as BenchPageGlobals;
@@ -35,7 +58,7 @@ page.weftCoreBench = async () => {
   if (!webcrypto) log('WebCrypto Ed25519 is not available here; measuring noble only');
   const backends: Ed25519Backend[] = [nobleEd25519, ...(webcrypto ? [webcrypto] : [])];
   const report = await runCoreBench({
-    runtime: runtimeName(navigator.userAgent),
+    runtime: await runtimeName(),
     verifyBackends: backends,
     validateBackends: backends,
     // Only builds the block; the fastest backend here keeps that short.
