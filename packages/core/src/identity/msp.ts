@@ -5,7 +5,6 @@ import { WeftError } from '../errors.js';
 import {
   type Certificate,
   certificateBodyBytes,
-  certificateHash,
   type Role,
 } from './certificate.js';
 
