@@ -2,11 +2,7 @@ import { toHex } from '../bytes.js';
 import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { verifyDomain } from '../crypto/signing.js';
 import { WeftError } from '../errors.js';
-import {
-  type Certificate,
-  certificateBodyBytes,
-  type Role,
-} from './certificate.js';
+import { type Certificate, certificateBodyBytes, type Role } from './certificate.js';
 
 /** Why a certificate does not identify a member. */
 export class MembershipError extends WeftError {}
