@@ -1,2 +1,2 @@
-export { installNativeCrypto } from './crypto/install.js';
+export { installNativeCrypto, nativeSha256 } from './crypto/install.js';
 export { nativeEd25519 } from './crypto/native-ed25519.js';

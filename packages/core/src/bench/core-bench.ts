@@ -1,6 +1,6 @@
 import { type Block, buildHeader } from '../block/block.js';
 import type { Ed25519Backend } from '../crypto/ed25519.js';
-import { sha256 } from '../crypto/hash.js';
+import { sha256, sha256ImplementationName } from '../crypto/hash.js';
 import { domainMessage, signerFromSecret, verifyStrict } from '../crypto/signing.js';
 import { DevChain } from '../dev/chain.js';
 import { createDevNetwork, devSecret } from '../dev/network.js';
@@ -151,6 +151,8 @@ export interface CoreBenchReport {
   runtime: string;
   ed25519VerifyPerSec: Record<string, number>;
   sha256MBps: number;
+  /** Which SHA-256 ran (here and inside validate). */
+  sha256Implementation: string;
   validate: {
     txPerBlock: number;
     signaturesPerTx: number;
@@ -196,6 +198,7 @@ export async function runCoreBench(options: {
     runtime: options.runtime,
     ed25519VerifyPerSec: verify,
     sha256MBps: sha,
+    sha256Implementation: sha256ImplementationName(),
     validate: {
       txPerBlock,
       signaturesPerTx: fixture.signaturesPerTx,

@@ -4,7 +4,13 @@ export {
   SECRET_KEY_LENGTH,
   SIGNATURE_LENGTH,
 } from './ed25519.js';
-export { HASH_LENGTH, sha256 } from './hash.js';
+export {
+  HASH_LENGTH,
+  type Sha256Function,
+  setSha256Implementation,
+  sha256,
+  sha256ImplementationName,
+} from './hash.js';
 export { nobleEd25519 } from './noble.js';
 export {
   type DomainVerifyOptions,

@@ -4,7 +4,7 @@ import type { Channel } from '../config/channel.js';
 import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { versionEquals } from '../tx/rwset.js';
 import { TxCode } from './codes.js';
-import type { StateView, StateWrite } from './state.js';
+import type { StateView, StateWrite, VersionedValue } from './state.js';
 import { checkTx, checkTxState, type TxCheck, type TxCheckContext } from './vscc.js';
 
 export interface ValidateBlockOptions {
@@ -27,6 +27,21 @@ export interface BlockValidation {
   txids: (Uint8Array | undefined)[];
   /** State writes of the valid transactions, in order, with the versions they create. */
   writes: StateWrite[];
+}
+
+/** Committed state is fixed for the whole block, so each key is read from it at most once. */
+function memoizeReads(state: StateView): Pick<StateView, 'get'> {
+  const reads = new Map<string, Promise<VersionedValue | undefined>>();
+  return {
+    get(key) {
+      let value = reads.get(key);
+      if (!value) {
+        value = state.get(key);
+        reads.set(key, value);
+      }
+      return value;
+    },
+  };
 }
 
 export async function checkAllInline(
@@ -56,7 +71,8 @@ export async function validateBlock(options: ValidateBlockOptions): Promise<Bloc
 
   const ctx: TxCheckContext = { channel, at: block.header.timestamp, backend: options.backend };
   const checks = await (options.checkAll ?? checkAllInline)(block.data, ctx);
-  const stateCodes = await Promise.all(checks.map((c) => checkTxState(c, state)));
+  const committed = memoizeReads(state);
+  const stateCodes = await Promise.all(checks.map((c) => checkTxState(c, committed)));
 
   const codes: TxCode[] = [];
   const txids: (Uint8Array | undefined)[] = [];
@@ -82,8 +98,8 @@ export async function validateBlock(options: ValidateBlockOptions): Promise<Bloc
           code = TxCode.MVCC_READ_CONFLICT;
           break;
         }
-        const committed = await state.get(read.key);
-        if (!versionEquals(committed?.version ?? null, read.version)) {
+        const current = await committed.get(read.key);
+        if (!versionEquals(current?.version ?? null, read.version)) {
           code = TxCode.MVCC_READ_CONFLICT;
           break;
         }

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { nobleEd25519, webCryptoEd25519 } from '@weft/core';
 import { runCoreBench } from '@weft/core/bench';
+import { installNativeCrypto } from '../crypto/install.js';
 import { nativeEd25519 } from '../crypto/native-ed25519.js';
 import { findChromium, runBrowserCoreBench } from './browser-bench.js';
 
@@ -16,6 +17,8 @@ const { values } = parseArgs({
 
 const progress = (prefix: string) => (line: string) => process.stderr.write(`${prefix}${line}\n`);
 
+// As a node runs: native SHA-256 everywhere (the Ed25519 backend is named per measurement).
+installNativeCrypto();
 const webcrypto = await webCryptoEd25519();
 const verifyBackends = [nobleEd25519, ...(webcrypto ? [webcrypto] : []), nativeEd25519];
 
