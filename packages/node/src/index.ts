@@ -1,2 +1,4 @@
 export { installNativeCrypto, nativeSha256 } from './crypto/install.js';
 export { nativeEd25519 } from './crypto/native-ed25519.js';
+export * from './ledger/index.js';
+export { ReorderBuffer, ReorderError } from './pipeline/reorder-buffer.js';

@@ -1,0 +1,217 @@
+import {
+  type Attestation,
+  type Block,
+  blockHash,
+  type ChannelConfig,
+  type Coin,
+  computeDataHash,
+  decode,
+  decodeAttestation,
+  decodeBlock,
+  equalBytes,
+  isCoinKey,
+  MAX_ENVELOPE_BYTES,
+  PUBLIC_KEY_LENGTH,
+  parseTx,
+  readChannelConfig,
+  type TxCode,
+  toHex,
+  type VersionedValue,
+} from '@weft/core';
+import { corrupt, guardDecode, guardRead, LedgerError } from './errors.js';
+import { asView, coinIndexKey, prefixEnd, readU64, stateKey, u64 } from './keys.js';
+import {
+  decodeBlockMeta,
+  decodeCoinEntry,
+  decodeNumber,
+  decodeTxEntry,
+  decodeVersioned,
+} from './records.js';
+import type { ChannelTables } from './tables.js';
+
+/** A committed block with what the peer keeps beside it. */
+export interface StoredBlock {
+  number: number;
+  hash: Uint8Array;
+  block: Block;
+  /** The canonical encoding, as stored and as served to other nodes. */
+  bytes: Uint8Array;
+  /** One validation code per envelope. */
+  codes: TxCode[];
+  /** commitHash after this block. */
+  commitHash: Uint8Array;
+}
+
+export interface StoredTransaction {
+  txid: Uint8Array;
+  envelope: Uint8Array;
+  block: number;
+  index: number;
+  code: TxCode;
+}
+
+export interface CoinPage {
+  coins: { key: string; coin: Coin }[];
+  /** Pass as `after` to get the next page; absent on the last page. */
+  next?: string;
+}
+
+export const MAX_COIN_PAGE = 1000;
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Read side of a channel ledger; every value from disk is decoded strictly. */
+export class LedgerQueries {
+  protected readonly tables: ChannelTables['tables'];
+
+  protected constructor(
+    protected readonly t: ChannelTables,
+    readonly channel: string,
+  ) {
+    this.tables = t.tables;
+  }
+
+  async getBlock(number: number): Promise<StoredBlock | undefined> {
+    if (!Number.isSafeInteger(number) || number < 0) return undefined;
+    const ch = this.channel;
+    const key = u64(number);
+    const metaWhat = `block ${number} (table numbers)`;
+    const metaBytes = await guardRead(ch, metaWhat, () => this.tables.numbers.get(key));
+    const what = `block ${number} (table blocks)`;
+    const stored = await guardRead(ch, what, () => this.tables.blocks.get(key));
+    if (!metaBytes && !stored) return undefined;
+    if (!metaBytes || !stored) throw corrupt(ch, metaBytes ? what : metaWhat, 'missing');
+    const meta = guardDecode(ch, metaWhat, () => decodeBlockMeta(asView(metaBytes)));
+    const bytes = asView(stored);
+    const block = guardDecode(ch, what, () => decodeBlock(bytes));
+    const hash = blockHash(block.header);
+    if (
+      block.header.number !== number ||
+      !equalBytes(hash, meta.hash) ||
+      block.data.length !== meta.codes.length
+    ) {
+      throw corrupt(ch, what, 'does not match its hash and codes in table numbers');
+    }
+    // The header hash covers the data only through dataHash: recompute it so
+    // a damaged envelope is caught here, not by whoever we serve it to.
+    if (!equalBytes(computeDataHash(block.data), block.header.dataHash)) {
+      throw corrupt(ch, what, 'its envelopes do not match the data hash');
+    }
+    return { number, hash, block, bytes, codes: meta.codes, commitHash: meta.commitHash };
+  }
+
+  async getBlockByHash(hash: Uint8Array): Promise<StoredBlock | undefined> {
+    const what = `block hash ${toHex(hash)} (table hashes)`;
+    const stored = await guardRead(this.channel, what, () => this.tables.hashes.get(hash));
+    if (!stored) return undefined;
+    const number = guardDecode(this.channel, what, () => decodeNumber(asView(stored)));
+    const found = await this.getBlock(number);
+    if (!found || !equalBytes(found.hash, hash))
+      throw corrupt(this.channel, what, `names block ${number}`);
+    return found;
+  }
+
+  /** A recorded transaction, sliced out of its block by the offset its txid entry keeps. */
+  async getTransaction(txid: Uint8Array): Promise<StoredTransaction | undefined> {
+    const ch = this.channel;
+    const what = `transaction ${toHex(txid)} (table txs)`;
+    const stored = await guardRead(ch, what, () => this.tables.txs.get(txid));
+    if (!stored) return undefined;
+    const entry = guardDecode(ch, what, () => decodeTxEntry(asView(stored)));
+    const blockWhat = `block ${entry.block} (table blocks), transaction ${toHex(txid)}`;
+    const bytes = await guardRead(ch, blockWhat, () => this.tables.blocks.get(u64(entry.block)));
+    if (!bytes) throw corrupt(ch, blockWhat, 'missing');
+    if (entry.offset + entry.length > bytes.length) throw corrupt(ch, blockWhat, 'too short');
+    const envelope = asView(bytes).slice(entry.offset, entry.offset + entry.length);
+    // The txid is derived from the envelope, so this also checks the slice.
+    const tx = guardDecode(ch, blockWhat, () => parseTx(envelope));
+    if (!equalBytes(tx.txid, txid)) throw corrupt(ch, blockWhat, 'holds another transaction there');
+    return { txid, envelope, block: entry.block, index: entry.index, code: entry.code };
+  }
+
+  async getState(key: string): Promise<VersionedValue | undefined> {
+    const what = `state key ${JSON.stringify(key)} (table state)`;
+    const stored = await guardRead(this.channel, what, () => this.tables.state.get(stateKey(key)));
+    return stored && guardDecode(this.channel, what, () => decodeVersioned(asView(stored)));
+  }
+
+  /** Several state values in one read (the commit path reads a block's spent coins so). */
+  async getStates(keys: string[]): Promise<(VersionedValue | undefined)[]> {
+    const what = `state keys ${JSON.stringify(keys.slice(0, 3))}... (table state)`;
+    const values = await guardRead(this.channel, what, () =>
+      this.tables.state.getMany(keys.map(stateKey)),
+    );
+    return values.map((stored, i) => {
+      const at = `state key ${JSON.stringify(keys[i])} (table state)`;
+      return stored && guardDecode(this.channel, at, () => decodeVersioned(asView(stored)));
+    });
+  }
+
+  /** An owner's unspent coins in coin-key order, `limit` at a time, from after `after`. */
+  async getCoins(options: { owner: Uint8Array; limit: number; after?: string }): Promise<CoinPage> {
+    const { owner, limit, after } = options;
+    if (!(owner instanceof Uint8Array) || owner.length !== PUBLIC_KEY_LENGTH) {
+      throw new LedgerError(
+        'LEDGER_BAD_QUERY',
+        `owner must be a ${PUBLIC_KEY_LENGTH}-byte public key`,
+      );
+    }
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_COIN_PAGE) {
+      throw new LedgerError('LEDGER_BAD_QUERY', `limit must be 1..${MAX_COIN_PAGE}`);
+    }
+    if (after !== undefined && !isCoinKey(after)) {
+      throw new LedgerError('LEDGER_BAD_QUERY', `after ${JSON.stringify(after)} is not a coin key`);
+    }
+    const range = {
+      ...(after === undefined ? { gte: owner } : { gt: coinIndexKey(owner, after) }),
+      ...(prefixEnd(owner) ? { lt: prefixEnd(owner) } : {}),
+      limit: limit + 1,
+    };
+    const coins: CoinPage['coins'] = [];
+    const what = `coin index of owner ${toHex(owner)} (table coins)`;
+    const entries = await guardRead(this.channel, what, () =>
+      this.tables.coins.iterator(range).all(),
+    );
+    for (const [k, v] of entries.slice(0, limit)) {
+      const key = guardDecode(this.channel, what, () =>
+        decoder.decode(asView(k).subarray(owner.length)),
+      );
+      if (!isCoinKey(key)) throw corrupt(this.channel, what, `bad coin key ${JSON.stringify(key)}`);
+      const entry = guardDecode(this.channel, `${what}, coin ${key}`, () =>
+        decodeCoinEntry(asView(v)),
+      );
+      coins.push({ key, coin: { amount: entry.amount, owner: owner.slice(), label: entry.label } });
+    }
+    const last = coins.at(-1);
+    return entries.length > limit && last ? { coins, next: last.key } : { coins };
+  }
+
+  /** Attestations stored for block `number`, in signer-key order. */
+  async getAttestations(number: number): Promise<Attestation[]> {
+    if (!Number.isSafeInteger(number) || number < 0) return [];
+    const what = `attestations of block ${number} (table attestations)`;
+    const range = { gte: u64(number), lt: u64(number + 1) };
+    const entries = await guardRead(this.channel, what, () =>
+      this.tables.attestations.iterator(range).all(),
+    );
+    return entries.map(([k, v]) =>
+      guardDecode(this.channel, what, () => {
+        const a = decodeAttestation(asView(v));
+        if (a.number !== readU64(asView(k)) || a.channel !== this.channel) {
+          throw corrupt(this.channel, what, 'an attestation is filed under the wrong block');
+        }
+        return a;
+      }),
+    );
+  }
+
+  /** The channel config stored for config block `number`. */
+  async configAt(number: number): Promise<ChannelConfig> {
+    const what = `config of block ${number} (table config)`;
+    const stored = await guardRead(this.channel, what, () => this.tables.config.get(u64(number)));
+    if (!stored) throw new LedgerError('LEDGER_BAD_QUERY', `block ${number} is not a config block`);
+    return guardDecode(this.channel, what, () =>
+      readChannelConfig(decode(asView(stored), { maxBytes: MAX_ENVELOPE_BYTES })),
+    );
+  }
+}
