@@ -1,4 +1,5 @@
 export { installNativeCrypto, nativeSha256 } from './crypto/install.js';
 export { nativeEd25519 } from './crypto/native-ed25519.js';
 export * from './ledger/index.js';
+export { CommitPipeline, type CommittedEvent, PipelineError } from './pipeline/commit-pipeline.js';
 export { ReorderBuffer, ReorderError } from './pipeline/reorder-buffer.js';
