@@ -10,13 +10,12 @@ import {
   checkOwners,
   checkSpendInputs,
   FabcoinError,
-  fabcoinRWSet,
+  fabcoinWrites,
 } from '../fabcoin/rules.js';
 import type { Certificate } from '../identity/certificate.js';
 import { type IdentifyOptions, type Identity, MembershipError } from '../identity/msp.js';
 import { endorsementPayload } from '../tx/endorsement.js';
 import { type ParsedTx, parseTx } from '../tx/envelope.js';
-import { rwsetHash } from '../tx/rwset.js';
 import { TxCode } from './codes.js';
 import type { StateView } from './state.js';
 
@@ -160,14 +159,23 @@ async function checkRequestShape(
       throw new FabcoinError('FABCOIN_RWSET', 'read set does not match the spend inputs');
     }
   } else {
+    if (rwset.reads.length > 0) throw new FabcoinError('FABCOIN_RWSET', 'a mint reads nothing');
     await checkMintAuthority(request.inputs, channel, at, signerKeys);
   }
-  const expected = fabcoinRWSet(
-    tx.txid,
-    request,
-    rwset.reads.map((r) => r.version),
-  );
-  if (!equalBytes(rwsetHash(expected), tx.rwsetHash)) {
+  // Reads were matched to the inputs above (their versions are MVCC's business),
+  // so the rw-set is the chaincode's exactly when the writes are.
+  const expected = fabcoinWrites(tx.txid, request);
+  const writes = rwset.writes;
+  if (
+    writes.length !== expected.length ||
+    expected.some((w, i) => {
+      const got = writes[i]!;
+      if (got.key !== w.key) return true;
+      return w.value === null || got.value === null
+        ? w.value !== got.value
+        : !equalBytes(w.value, got.value);
+    })
+  ) {
     throw new FabcoinError('FABCOIN_RWSET', 'rw-set is not what the Fabcoin chaincode writes');
   }
 }

@@ -115,6 +115,22 @@ describe('validate: mint', () => {
     );
   });
 
+  it('a mint whose endorsed rw-set reads or writes anything else is FABCOIN_INVALID', async () => {
+    const nonce = new Uint8Array(24).fill(5);
+    const honest = await buildMint(net, [coin(5n, alice)], { nonce });
+    const withRead = structuredClone(honest.envelope.rwset);
+    withRead.reads.push({ key: `${'cd'.repeat(32)}.0`, version: null });
+    const extraWrite = structuredClone(honest.envelope.rwset);
+    extraWrite.writes.push({ key: `${'cd'.repeat(32)}.0`, value: null });
+    const txs = await Promise.all(
+      [withRead, extraWrite].map((rwset) => buildMint(net, [coin(5n, alice)], { nonce, rwset })),
+    );
+    // Both share one txid, so each goes to a chain of its own.
+    for (const tx of txs) {
+      assert.deepEqual(await codesOf(new DevChain(net), [tx.bytes]), ['FABCOIN_INVALID']);
+    }
+  });
+
   it('a negative amount does not decode as an amount: BAD_PAYLOAD', async () => {
     const tx = await buildMint(net, [coin(-5n, alice)], { unchecked: true });
     assert.deepEqual(await codesOf(new DevChain(net), [tx.bytes]), ['BAD_PAYLOAD']);
