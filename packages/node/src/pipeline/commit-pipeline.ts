@@ -28,6 +28,8 @@ export interface CommittedEvent {
   codes: TxCode[];
   info: ChainInfo;
   attestation?: Attestation;
+  /** performance.now() when the block left the reorder buffer for verification. */
+  startedAt: number;
 }
 
 export interface CommitPipelineOptions {
@@ -47,6 +49,7 @@ export interface CommitPipelineOptions {
 }
 
 interface Prepared {
+  startedAt: number;
   block: Block;
   hash: Uint8Array;
   checks: Promise<TxCheck[]>;
@@ -150,6 +153,7 @@ export class CommitPipeline {
       block && this.#prepared.length < depth;
       block = this.#buffer.peek()
     ) {
+      const startedAt = performance.now();
       let hash: Uint8Array;
       try {
         hash = await verifyBlock({
@@ -173,7 +177,7 @@ export class CommitPipeline {
       };
       const checks = (this.#o.checkAll ?? checkAllInline)(block.data, ctx);
       checks.catch(() => {}); // observed when the block commits; avoid an unhandled rejection meanwhile
-      this.#prepared.push({ block, hash, checks });
+      this.#prepared.push({ startedAt, block, hash, checks });
     }
   }
 
@@ -215,7 +219,14 @@ export class CommitPipeline {
       commitHash,
       attestation,
     });
-    this.#o.onCommitted?.({ number, hash: p.hash, codes: validation.codes, info, attestation });
+    this.#o.onCommitted?.({
+      number,
+      hash: p.hash,
+      codes: validation.codes,
+      info,
+      attestation,
+      startedAt: p.startedAt,
+    });
     for (const [height, list] of this.#waiters) {
       if (info.height >= height) {
         this.#waiters.delete(height);

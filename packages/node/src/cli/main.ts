@@ -1,0 +1,52 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runValidateBench } from '../bench/validate-bench.js';
+import { installNativeCrypto } from '../crypto/install.js';
+
+// The `weft` command line (`pnpm weft ...` from the repository root).
+installNativeCrypto();
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+const program = new Command('weft').description(
+  'Weft: a permissioned ledger after Hyperledger Fabric',
+);
+const bench = program.command('bench').description('benchmarks that print JSON');
+
+bench
+  .command('validate')
+  .description(
+    "commit generated blocks to an on-disk ledger with VSCC on the worker pool, vs this machine's signature limit",
+  )
+  .addOption(
+    new Option('--kind <kind>', 'transaction kind').choices(['spend', 'mint']).default('spend'),
+  )
+  .option('--txs <n>', 'transactions to commit (timed)', positiveInt, 20_000)
+  .option('--block-size <n>', 'transactions per block', positiveInt, 500)
+  .option('--workers <n>', 'VSCC worker threads (default: one per core)', positiveInt)
+  .option('--depth <n>', 'blocks in VSCC ahead of the one committing', positiveInt, 2)
+  .option('--dir <path>', 'ledger directory (default: a temporary one, removed afterwards)')
+  .option('--json', 'print only the JSON report')
+  .action(
+    async (opts: {
+      kind: 'spend' | 'mint';
+      txs: number;
+      blockSize: number;
+      workers?: number;
+      dir?: string;
+      json?: boolean;
+    }) => {
+      const report = await runValidateBench({
+        ...opts,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      process.stdout.write(`${JSON.stringify(report, null, opts.json ? 0 : 2)}\n`);
+      if (!report.allValid) process.exitCode = 1;
+    },
+  );
+
+await program.parseAsync(process.argv);
