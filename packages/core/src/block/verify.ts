@@ -16,6 +16,15 @@ export interface ChainTip {
   timestamp: number;
 }
 
+/** The tip a block leaves behind once accepted. */
+export function chainTipOf(block: Block): ChainTip {
+  return {
+    number: block.header.number,
+    hash: blockHash(block.header),
+    timestamp: block.header.timestamp,
+  };
+}
+
 export interface VerifyBlockOptions {
   block: Block;
   previous: ChainTip;

@@ -1,15 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  type Block,
-  blockHash,
-  type ChainTip,
-  type Coin,
-  coinKey,
-  TxCode,
-  txCodeName,
-} from '@weft/core';
+import { type Block, type Coin, chainTipOf, coinKey, TxCode, txCodeName } from '@weft/core';
 import {
   buildBlock,
   buildMint,
@@ -37,14 +29,6 @@ export interface ValidateBenchOptions {
 
 const COINS_PER_MINT = 250;
 const SIGS_PER_TX = 3;
-
-function tipOf(block: Block): ChainTip {
-  return {
-    number: block.header.number,
-    hash: blockHash(block.header),
-    timestamp: block.header.timestamp,
-  };
-}
 
 /** Builds the timed blocks (and, for spends, the untimed mint blocks they spend from). */
 async function buildWorkload(net: DevNetwork, o: ValidateBenchOptions) {
@@ -85,7 +69,7 @@ async function buildWorkload(net: DevNetwork, o: ValidateBenchOptions) {
     );
     const block = await buildBlock(net, tip, data);
     timed.push(block);
-    tip = tipOf(block);
+    tip = chainTipOf(block);
     if (timed.length % 20 === 0) o.log?.(`built ${start + n} of ${o.txs} ${o.kind}s`);
   }
   return { setup, timed };

@@ -1,8 +1,8 @@
 import {
   type Block,
-  blockHash,
   type ChainTip,
   type Coin,
+  chainTipOf,
   coinKey,
   type Signer,
   signerFromSecret,
@@ -33,14 +33,6 @@ const coin = (amount: bigint, owner: Signer): Coin => ({
   label: 'USD',
 });
 
-function tipOf(block: Block): ChainTip {
-  return {
-    number: block.header.number,
-    hash: blockHash(block.header),
-    timestamp: block.header.timestamp,
-  };
-}
-
 /** Signs a chain of blocks, each holding the given envelopes, after genesis. */
 async function chainOf(n: DevNetwork, contents: Uint8Array[][]): Promise<Block[]> {
   const blocks: Block[] = [];
@@ -48,7 +40,7 @@ async function chainOf(n: DevNetwork, contents: Uint8Array[][]): Promise<Block[]
   for (const data of contents) {
     const b = await buildBlock(n, tip, data);
     blocks.push(b);
-    tip = tipOf(b);
+    tip = chainTipOf(b);
   }
   return blocks;
 }
