@@ -1,5 +1,5 @@
 import { concatBytes } from '../bytes.js';
-import { sha256 } from '../crypto/hash.js';
+import { HASH_LENGTH, sha256 } from '../crypto/hash.js';
 import { encode } from '../encoding/cbor.js';
 import type { TxCode } from '../validate/codes.js';
 import type { StateWrite } from '../validate/state.js';
@@ -37,4 +37,14 @@ export function computeCommitHash(options: {
       writesHash(options.writes),
     ),
   );
+}
+
+/** The chain's first commit hash: genesis (block 0, one config envelope) is VALID and writes nothing. */
+export function genesisCommitHash(genesis: { hash: Uint8Array; envelopes: number }): Uint8Array {
+  return computeCommitHash({
+    previous: new Uint8Array(HASH_LENGTH),
+    blockHash: genesis.hash,
+    codes: Array.from({ length: genesis.envelopes }, () => 0 as TxCode),
+    writes: [],
+  });
 }

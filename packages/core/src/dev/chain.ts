@@ -1,6 +1,6 @@
-import { type Block, blockHash, ZERO_HASH } from '../block/block.js';
+import { type Block, blockHash } from '../block/block.js';
 import { type ChainTip, verifyBlock } from '../block/verify.js';
-import { computeCommitHash } from '../commit/commit-hash.js';
+import { computeCommitHash, genesisCommitHash } from '../commit/commit-hash.js';
 import { MemoryState } from '../validate/state.js';
 import { type BlockValidation, validateBlock } from '../validate/validate.js';
 import type { DevNetwork } from './network.js';
@@ -20,11 +20,9 @@ export class DevChain {
   constructor(readonly net: DevNetwork) {
     this.blocks = [net.genesis];
     this.tip = { number: 0, hash: net.genesisHash, timestamp: net.genesis.header.timestamp };
-    this.commitHash = computeCommitHash({
-      previous: ZERO_HASH,
-      blockHash: net.genesisHash,
-      codes: [0],
-      writes: [],
+    this.commitHash = genesisCommitHash({
+      hash: net.genesisHash,
+      envelopes: net.genesis.data.length,
     });
   }
 

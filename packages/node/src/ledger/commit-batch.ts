@@ -13,10 +13,10 @@ import {
   encode,
   encodeAttestation,
   equalBytes,
+  genesisCommitHash,
   isCoinKey,
   TxCode,
   type VersionedValue,
-  ZERO_HASH,
 } from '@weft/core';
 import { encodeBlockLocating } from './block-bytes.js';
 import { LedgerError } from './errors.js';
@@ -215,7 +215,7 @@ export function buildGenesis(options: {
 }): { ops: LedgerOp[]; next: CurrentState } {
   const { genesis, hash, config } = options;
   const codes = genesis.data.map(() => TxCode.VALID);
-  const commitHash = computeCommitHash({ previous: ZERO_HASH, blockHash: hash, codes, writes: [] });
+  const commitHash = genesisCommitHash({ hash, envelopes: codes.length });
   const { bytes } = encodeBlockLocating(genesis);
   const next: CurrentState = {
     height: 1,
