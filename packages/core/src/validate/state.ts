@@ -12,8 +12,12 @@ export interface VersionedValue {
  */
 export interface StateView {
   get(key: string): Promise<VersionedValue | undefined>;
+  /** One answer per key, in order: validation reads a whole block's keys in one call. */
+  getMany(keys: readonly string[]): Promise<(VersionedValue | undefined)[]>;
   /** Whether a transaction with this id is already in the ledger. */
   hasTxid(txid: Uint8Array): Promise<boolean>;
+  /** One answer per txid, in order. */
+  hasTxids(txids: readonly Uint8Array[]): Promise<boolean[]>;
 }
 
 /** A state write produced by validation, tagged with the version it creates. */
@@ -32,8 +36,16 @@ export class MemoryState implements StateView {
     return this.values.get(key);
   }
 
+  async getMany(keys: readonly string[]): Promise<(VersionedValue | undefined)[]> {
+    return keys.map((key) => this.values.get(key));
+  }
+
   async hasTxid(txid: Uint8Array): Promise<boolean> {
     return this.txids.has(toHex(txid));
+  }
+
+  async hasTxids(txids: readonly Uint8Array[]): Promise<boolean[]> {
+    return txids.map((txid) => this.txids.has(toHex(txid)));
   }
 
   /** Applies a validated block: its writes and the ids of its recorded transactions. */

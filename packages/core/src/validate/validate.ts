@@ -27,21 +27,11 @@ export interface BlockValidation {
   txids: (Uint8Array | undefined)[];
   /** State writes of the valid transactions, in order, with the versions they create. */
   writes: StateWrite[];
-}
-
-/** Committed state is fixed for the whole block, so each key is read from it at most once. */
-function memoizeReads(state: StateView): Pick<StateView, 'get'> {
-  const reads = new Map<string, Promise<VersionedValue | undefined>>();
-  return {
-    get(key) {
-      let value = reads.get(key);
-      if (!value) {
-        value = state.get(key);
-        reads.set(key, value);
-      }
-      return value;
-    },
-  };
+  /**
+   * Committed values (before the block) of every key validation read, so a
+   * ledger updating its indexes need not read them again.
+   */
+  committed: ReadonlyMap<string, VersionedValue | undefined>;
 }
 
 export async function checkAllInline(
@@ -49,6 +39,35 @@ export async function checkAllInline(
   ctx: TxCheckContext,
 ): Promise<TxCheck[]> {
   return Promise.all(data.map((bytes) => checkTx(bytes, ctx)));
+}
+
+/**
+ * Every key the block's VSCC-valid transactions read, and every txid they
+ * claim, fetched from committed state in one call each: committed state is
+ * fixed for the whole block.
+ */
+async function readCommitted(checks: readonly TxCheck[], state: StateView) {
+  const keys = new Set<string>();
+  const claimed: Uint8Array[] = [];
+  for (const c of checks) {
+    if (!c.tx) continue;
+    if (c.txidRecorded) claimed.push(c.tx.txid);
+    if (c.code !== TxCode.VALID) continue;
+    for (const key of c.tx.spend?.inputs ?? []) keys.add(key);
+    for (const r of c.tx.rwset.reads) keys.add(r.key);
+  }
+  const keyList = [...keys];
+  const [values, known] = await Promise.all([
+    keyList.length ? state.getMany(keyList) : [],
+    claimed.length ? state.hasTxids(claimed) : [],
+  ]);
+  const committed = new Map<string, VersionedValue | undefined>();
+  keyList.forEach((key, i) => committed.set(key, values[i]));
+  const knownTxids = new Set<string>();
+  claimed.forEach((txid, i) => {
+    if (known[i]) knownTxids.add(toHex(txid));
+  });
+  return { committed, knownTxids };
 }
 
 /**
@@ -67,12 +86,13 @@ export async function validateBlock(options: ValidateBlockOptions): Promise<Bloc
       codes: block.data.map(() => TxCode.VALID),
       txids: block.data.map(() => undefined),
       writes: [],
+      committed: new Map(),
     };
 
   const ctx: TxCheckContext = { channel, at: block.header.timestamp, backend: options.backend };
   const checks = await (options.checkAll ?? checkAllInline)(block.data, ctx);
-  const committed = memoizeReads(state);
-  const stateCodes = await Promise.all(checks.map((c) => checkTxState(c, committed)));
+  const { committed, knownTxids } = await readCommitted(checks, state);
+  const lookup = (key: string) => committed.get(key);
 
   const codes: TxCode[] = [];
   const txids: (Uint8Array | undefined)[] = [];
@@ -80,12 +100,12 @@ export async function validateBlock(options: ValidateBlockOptions): Promise<Bloc
   const seenTxids = new Set<string>();
   const writtenKeys = new Set<string>();
   for (const [i, check] of checks.entries()) {
-    let code = stateCodes[i]!;
+    let code = checkTxState(check, lookup);
     const tx = check.tx;
     let txid: Uint8Array | undefined;
     if (tx && check.txidRecorded) {
       const hex = toHex(tx.txid);
-      if (seenTxids.has(hex) || (await state.hasTxid(tx.txid))) {
+      if (seenTxids.has(hex) || knownTxids.has(hex)) {
         code = TxCode.DUPLICATE_TXID;
       } else {
         seenTxids.add(hex);
@@ -93,20 +113,18 @@ export async function validateBlock(options: ValidateBlockOptions): Promise<Bloc
       }
     }
     if (code === TxCode.VALID && tx) {
-      for (const read of tx.envelope.rwset.reads) {
-        if (writtenKeys.has(read.key)) {
-          code = TxCode.MVCC_READ_CONFLICT;
-          break;
-        }
-        const current = await committed.get(read.key);
-        if (!versionEquals(current?.version ?? null, read.version)) {
+      for (const read of tx.rwset.reads) {
+        if (
+          writtenKeys.has(read.key) ||
+          !versionEquals(committed.get(read.key)?.version ?? null, read.version)
+        ) {
           code = TxCode.MVCC_READ_CONFLICT;
           break;
         }
       }
     }
     if (code === TxCode.VALID && tx) {
-      for (const w of tx.envelope.rwset.writes) {
+      for (const w of tx.rwset.writes) {
         writtenKeys.add(w.key);
         writes.push({ key: w.key, value: w.value, version: { block: n, tx: i } });
       }
@@ -114,5 +132,5 @@ export async function validateBlock(options: ValidateBlockOptions): Promise<Bloc
     codes.push(code);
     txids.push(txid);
   }
-  return { codes, txids, writes };
+  return { codes, txids, writes, committed };
 }

@@ -4,6 +4,7 @@ import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { verifyDomain } from '../crypto/signing.js';
 import { CodecError } from '../errors.js';
 import { decodeCoin } from '../fabcoin/coin.js';
+import type { Coin } from '../fabcoin/request.js';
 import {
   checkBalance,
   checkOutputs,
@@ -16,8 +17,9 @@ import type { Certificate } from '../identity/certificate.js';
 import { type IdentifyOptions, type Identity, MembershipError } from '../identity/msp.js';
 import { endorsementPayload } from '../tx/endorsement.js';
 import { type ParsedTx, parseTx } from '../tx/envelope.js';
+import type { RWSet } from '../tx/rwset.js';
 import { TxCode } from './codes.js';
-import type { StateView } from './state.js';
+import type { VersionedValue } from './state.js';
 
 /** Roles allowed to create proposals. */
 const CREATOR_ROLES = ['client', 'admin', 'cb'] as const;
@@ -30,16 +32,36 @@ export interface TxCheckContext {
 }
 
 /**
+ * What the state-dependent half of validation needs of a checked
+ * transaction, and nothing more: peers receive it from VSCC workers, so
+ * certificates and signatures stay behind.
+ */
+export interface CheckedTx {
+  txid: Uint8Array;
+  rwset: RWSet;
+  /** A spend's inputs and outputs, for the balance and owner checks against state. */
+  spend?: { inputs: string[]; outputs: Coin[] };
+}
+
+/**
  * The stateless half of VSCC. `txidRecorded` is true once the creator's
  * signature is verified: only then does the txid claim its place in the
- * ledger's txid index (else a forger could burn a victim's txid).
+ * ledger's txid index (else a forger could burn a victim's txid). `tx` is
+ * present exactly then.
  */
 export interface TxCheck {
   code: TxCode;
-  tx?: ParsedTx;
+  tx?: CheckedTx;
   txidRecorded: boolean;
   /** Hex keys whose signatures over the proposal verified (creator + auth). */
   signerKeys: string[];
+}
+
+function checkedTx(tx: ParsedTx): CheckedTx {
+  const { request } = tx.proposal;
+  const out: CheckedTx = { txid: tx.txid, rwset: tx.envelope.rwset };
+  if (request.type === 'spend') out.spend = { inputs: request.inputs, outputs: request.outputs };
+  return out;
 }
 
 async function identifyOrNull(
@@ -70,7 +92,7 @@ export async function checkTx(bytes: Uint8Array, ctx: TxCheckContext): Promise<T
       return { code: TxCode.BAD_PAYLOAD, txidRecorded: false, signerKeys: [] };
     throw err;
   }
-  const early = (code: TxCode): TxCheck => ({ code, tx, txidRecorded: false, signerKeys: [] });
+  const early = (code: TxCode): TxCheck => ({ code, txidRecorded: false, signerKeys: [] });
   const { proposal, envelope } = tx;
   if (proposal.channel !== channel.config.channel) return early(TxCode.BAD_PAYLOAD);
   const creator = await identifyOrNull(channel, proposal.creator, { at, roles: CREATOR_ROLES });
@@ -115,9 +137,10 @@ export async function checkTx(bytes: Uint8Array, ctx: TxCheckContext): Promise<T
   if (!creatorOk) return early(TxCode.BAD_CREATOR_SIGNATURE);
 
   const signerKeys = new Set([creator.id]);
+  const checked = checkedTx(tx);
   const result = (code: TxCode): TxCheck => ({
     code,
-    tx,
+    tx: checked,
     txidRecorded: true,
     signerKeys: [...signerKeys],
   });
@@ -205,24 +228,27 @@ async function checkMintAuthority(
   }
 }
 
+/** Committed state as validation has already read it: a lookup, no I/O. */
+export type CommittedLookup = (key: string) => VersionedValue | undefined;
+
 /**
  * The state-dependent half of VSCC: a spend's input coins as committed
  * before this block exist, are owned by signers and balance the outputs.
  */
-export async function checkTxState(check: TxCheck, state: Pick<StateView, 'get'>): Promise<TxCode> {
+export function checkTxState(check: TxCheck, committed: CommittedLookup): TxCode {
   if (check.code !== TxCode.VALID || !check.tx) return check.code;
-  const { request } = check.tx.proposal;
-  if (request.type !== 'spend') return TxCode.VALID;
-  const reads = check.tx.envelope.rwset.reads;
-  const committed = await Promise.all(request.inputs.map((key) => state.get(key)));
+  const { spend, rwset } = check.tx;
+  if (!spend) return TxCode.VALID;
   const coins = [];
-  for (const [i, v] of committed.entries()) {
+  for (const [i, key] of spend.inputs.entries()) {
+    const v = committed(key);
     // A coin the endorser saw but the ledger no longer has was spent: a stale read.
-    if (!v) return reads[i]!.version === null ? TxCode.FABCOIN_INVALID : TxCode.MVCC_READ_CONFLICT;
+    if (!v)
+      return rwset.reads[i]!.version === null ? TxCode.FABCOIN_INVALID : TxCode.MVCC_READ_CONFLICT;
     coins.push(decodeCoin(v.value));
   }
   try {
-    checkBalance(coins, request.outputs);
+    checkBalance(coins, spend.outputs);
     checkOwners(coins, new Set(check.signerKeys));
   } catch (err) {
     if (err instanceof FabcoinError) return TxCode.FABCOIN_INVALID;

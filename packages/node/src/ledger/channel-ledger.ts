@@ -174,7 +174,9 @@ export class ChannelLedger extends LedgerQueries {
   stateView(): StateView {
     return {
       get: (key: string): Promise<VersionedValue | undefined> => this.getState(key),
-      hasTxid: (txid: Uint8Array): Promise<boolean> => this.tables.txs.has(txid),
+      getMany: (keys: readonly string[]) => this.getStates(keys),
+      hasTxid: (txid: Uint8Array): Promise<boolean> => this.hasTxids([txid]).then(([has]) => !!has),
+      hasTxids: (txids: readonly Uint8Array[]) => this.hasTxids(txids),
     };
   }
 

@@ -37,6 +37,7 @@ export interface CommitInput {
   block: Block;
   /** The block hash its verifier returned. */
   hash: Uint8Array;
+  /** validateBlock's result against this ledger at its current height (its `committed` reads included). */
   validation: BlockValidation;
   commitHash: Uint8Array;
   /** This peer's own attestation of the block, stored in the same batch. */
@@ -125,12 +126,19 @@ function asCoin(value: Uint8Array): Coin | undefined {
 async function coinIndexOps(input: CommitInput, readCommitted: ReadCommitted): Promise<LedgerOp[]> {
   const writes = input.validation.writes.filter((w) => isCoinKey(w.key));
   const deleted = [...new Set(writes.filter((w) => w.value === null).map((w) => w.key))];
-  const before = await readCommitted(deleted);
+  // Validation read most of them already (a spend's inputs); only the rest come from disk.
+  const known = input.validation.committed;
+  const missing = deleted.filter((key) => !known.has(key));
+  const fetched = new Map<string, VersionedValue | undefined>();
+  if (missing.length) {
+    const values = await readCommitted(missing);
+    missing.forEach((key, i) => fetched.set(key, values[i]));
+  }
   const overlay = new Map<string, Coin | undefined>();
-  deleted.forEach((key, i) => {
-    const v = before[i];
+  for (const key of deleted) {
+    const v = known.has(key) ? known.get(key) : fetched.get(key);
     overlay.set(key, v ? asCoin(v.value) : undefined);
-  });
+  }
   const ops: LedgerOp[] = [];
   for (const w of writes) {
     const old = overlay.get(w.key);

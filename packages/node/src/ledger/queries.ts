@@ -136,7 +136,7 @@ export class LedgerQueries {
   }
 
   /** Several state values in one read (the commit path reads a block's spent coins so). */
-  async getStates(keys: string[]): Promise<(VersionedValue | undefined)[]> {
+  async getStates(keys: readonly string[]): Promise<(VersionedValue | undefined)[]> {
     const what = `state keys ${JSON.stringify(keys.slice(0, 3))}... (table state)`;
     const values = await guardRead(this.channel, what, () =>
       this.tables.state.getMany(keys.map(stateKey)),
@@ -145,6 +145,13 @@ export class LedgerQueries {
       const at = `state key ${JSON.stringify(keys[i])} (table state)`;
       return stored && guardDecode(this.channel, at, () => decodeVersioned(asView(stored)));
     });
+  }
+
+  /** Whether each txid is in the ledger's transaction index, in one read. */
+  async hasTxids(txids: readonly Uint8Array[]): Promise<boolean[]> {
+    return guardRead(this.channel, 'transaction ids (table txs)', () =>
+      this.tables.txs.hasMany([...txids]),
+    );
   }
 
   /** An owner's unspent coins in coin-key order, `limit` at a time, from after `after`. */

@@ -20,9 +20,11 @@ export const TABLE_NAMES = [
 export type TableName = (typeof TABLE_NAMES)[number];
 
 export interface ChannelTables {
-  /** The channel's namespace; atomic batches are written through it. */
+  /** The channel's namespace. */
   ns: Table;
   tables: Record<TableName, Table>;
+  /** Each table's full key prefix in the root database, for batches written there directly. */
+  prefixes: Record<TableName, Uint8Array>;
 }
 
 /** Top-level namespace of the ledger, so other node components can share the root database. */
@@ -43,7 +45,18 @@ export function channelTables(db: NodeDatabase, channel: string): ChannelTables 
   const tables = Object.fromEntries(
     TABLE_NAMES.map((name) => [name, ns.sublevel<Uint8Array, Uint8Array>(name, ENCODINGS)]),
   ) as unknown as Record<TableName, Table>;
-  return { ns, tables };
+  const utf8 = new TextEncoder();
+  const prefixes = Object.fromEntries(
+    TABLE_NAMES.map((name) => [name, utf8.encode(tables[name].prefix)]),
+  ) as Record<TableName, Uint8Array>;
+  return { ns, tables, prefixes };
+}
+
+function prefixed(prefix: Uint8Array, key: Uint8Array): Uint8Array {
+  const out = new Uint8Array(prefix.length + key.length);
+  out.set(prefix, 0);
+  out.set(key, prefix.length);
+  return out;
 }
 
 /** One write of a block's batch, named by table so it can be built (and tested) without a database. */
@@ -53,11 +66,14 @@ export type LedgerOp =
 
 /** Writes `ops` as ONE atomic batch: LevelDB applies all of it or, after a crash, none. */
 export async function writeBatch(t: ChannelTables, ops: readonly LedgerOp[]): Promise<void> {
-  const levelOps = ops.map((op) =>
-    op.type === 'put'
-      ? { type: 'put' as const, key: op.key, value: op.value, sublevel: t.tables[op.table] }
-      : { type: 'del' as const, key: op.key, sublevel: t.tables[op.table] },
+  // Keys are prefixed here and written to the root database: the same keys
+  // the table sublevels read, without sublevel dispatch for every operation
+  // (a block of 500 spends has about 3,000).
+  const levelOps = ops.map(
+    (op): AbstractBatchOperation<NodeDatabase, Uint8Array, Uint8Array> =>
+      op.type === 'put'
+        ? { type: 'put', key: prefixed(t.prefixes[op.table], op.key), value: op.value }
+        : { type: 'del', key: prefixed(t.prefixes[op.table], op.key) },
   );
-  // The sublevel typings cannot express "a child of this sublevel"; level checks it at run time.
-  await t.ns.batch(levelOps as unknown as AbstractBatchOperation<Table, Uint8Array, Uint8Array>[]);
+  await t.ns.db.batch(levelOps);
 }

@@ -99,7 +99,7 @@ export interface Reference {
 export async function replay(f: Fixture, height = f.blocks.length): Promise<Reference> {
   const chain = new DevChain(f.net);
   const validations: BlockValidation[] = [
-    { codes: [TxCode.VALID], txids: [undefined], writes: [] },
+    { codes: [TxCode.VALID], txids: [undefined], writes: [], committed: new Map() },
   ];
   const commitHashes = [chain.commitHash];
   for (const block of f.blocks.slice(1, height)) {
