@@ -61,8 +61,7 @@ async function readCommitted(checks: readonly TxCheck[], state: StateView) {
     keyList.length ? state.getMany(keyList) : [],
     claimed.length ? state.hasTxids(claimed) : [],
   ]);
-  const committed = new Map<string, VersionedValue | undefined>();
-  keyList.forEach((key, i) => committed.set(key, values[i]));
+  const committed = new Map(keyList.map((key, i) => [key, values[i]]));
   const knownTxids = new Set<string>();
   claimed.forEach((txid, i) => {
     if (known[i]) knownTxids.add(toHex(txid));

@@ -132,7 +132,7 @@ async function coinIndexOps(input: CommitInput, readCommitted: ReadCommitted): P
   const fetched = new Map<string, VersionedValue | undefined>();
   if (missing.length) {
     const values = await readCommitted(missing);
-    missing.forEach((key, i) => fetched.set(key, values[i]));
+    for (const [i, key] of missing.entries()) fetched.set(key, values[i]);
   }
   const overlay = new Map<string, Coin | undefined>();
   for (const key of deleted) {
