@@ -14,6 +14,7 @@ import { nativeEd25519 } from '../crypto/native-ed25519.js';
 import { ChannelLedger, openNodeDatabase } from '../ledger/index.js';
 import { CommitPipeline } from '../pipeline/commit-pipeline.js';
 import { VsccPool } from '../vscc-pool/index.js';
+import { percentile } from './stats.js';
 
 export interface ValidateBenchOptions {
   kind: 'spend' | 'mint';
@@ -73,10 +74,6 @@ async function buildWorkload(net: DevNetwork, o: ValidateBenchOptions) {
     if (timed.length % 20 === 0) o.log?.(`built ${start + n} of ${o.txs} ${o.kind}s`);
   }
   return { setup, timed };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 /**

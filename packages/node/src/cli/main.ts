@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { runLedgerBench } from '../bench/ledger-bench.js';
 import { runValidateBench } from '../bench/validate-bench.js';
 import { installNativeCrypto } from '../crypto/install.js';
 
@@ -46,6 +47,36 @@ bench
       });
       process.stdout.write(`${JSON.stringify(report, null, opts.json ? 0 : 2)}\n`);
       if (!report.allValid) process.exitCode = 1;
+    },
+  );
+
+bench
+  .command('ledger')
+  .description(
+    'fill an on-disk ledger through the commit pipeline, then time txid and owner-coin lookups; reports peak RSS',
+  )
+  .option('--txs <n>', 'transactions to commit (single-output mints)', positiveInt, 1_000_000)
+  .option('--block-size <n>', 'transactions per block', positiveInt, 500)
+  .option('--owners <n>', 'distinct coin owners', positiveInt, 10_000)
+  .option('--queries <n>', 'timed lookups of each kind', positiveInt, 5_000)
+  .option('--page-size <n>', 'coins per owner page', positiveInt, 100)
+  .option('--dir <path>', 'ledger directory (default: a temporary one, removed afterwards)')
+  .option('--json', 'print only the JSON report')
+  .action(
+    async (opts: {
+      txs: number;
+      blockSize: number;
+      owners: number;
+      queries: number;
+      pageSize: number;
+      dir?: string;
+      json?: boolean;
+    }) => {
+      const report = await runLedgerBench({
+        ...opts,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      process.stdout.write(`${JSON.stringify(report, null, opts.json ? 0 : 2)}\n`);
     },
   );
 

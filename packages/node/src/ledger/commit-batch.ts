@@ -18,11 +18,11 @@ import {
   TxCode,
   type VersionedValue,
 } from '@weft/core';
-import { encodeBlockLocating } from './block-bytes.js';
 import { LedgerError } from './errors.js';
-import { attestationKey, coinIndexKey, stateKey, u64 } from './keys.js';
+import { attestationKey, coinIndexKey, envelopeKey, stateKey, u64 } from './keys.js';
 import {
   type CurrentState,
+  encodeBlockHead,
   encodeBlockMeta,
   encodeCoinEntry,
   encodeCurrent,
@@ -153,6 +153,29 @@ async function coinIndexOps(input: CommitInput, readCommitted: ReadCommitted): P
   return ops;
 }
 
+/** A block's own rows: its head, one row per envelope, its meta and hash index. */
+function blockOps(
+  block: Block,
+  hash: Uint8Array,
+  codes: readonly TxCode[],
+  commitHash: Uint8Array,
+): LedgerOp[] {
+  const n = block.header.number;
+  return [
+    { type: 'put', table: 'blocks', key: u64(n), value: encodeBlockHead(block) },
+    ...block.data.map(
+      (value, i): LedgerOp => ({ type: 'put', table: 'envelopes', key: envelopeKey(n, i), value }),
+    ),
+    {
+      type: 'put',
+      table: 'numbers',
+      key: u64(n),
+      value: encodeBlockMeta({ hash, codes: [...codes], commitHash }),
+    },
+    { type: 'put', table: 'hashes', key: hash, value: encodeNumber(n) },
+  ];
+}
+
 /** The one batch that commits `input.block` on top of `current`, and the state it leads to. */
 export async function buildCommit(
   input: CommitInput,
@@ -162,22 +185,10 @@ export async function buildCommit(
   checkCommit(input, current);
   const { block, hash, validation } = input;
   const n = block.header.number;
-  const { bytes, locations } = encodeBlockLocating(block);
-  const ops: LedgerOp[] = [
-    { type: 'put', table: 'blocks', key: u64(n), value: bytes },
-    {
-      type: 'put',
-      table: 'numbers',
-      key: u64(n),
-      value: encodeBlockMeta({ hash, codes: validation.codes, commitHash: input.commitHash }),
-    },
-    { type: 'put', table: 'hashes', key: hash, value: encodeNumber(n) },
-  ];
+  const ops: LedgerOp[] = [...blockOps(block, hash, validation.codes, input.commitHash)];
   validation.txids.forEach((txid, index) => {
     if (!txid) return;
-    const { offset, length } = locations[index]!;
-    const code = validation.codes[index]!;
-    const value = encodeTxEntry({ block: n, index, code, offset, length });
+    const value = encodeTxEntry({ block: n, index, code: validation.codes[index]! });
     ops.push({ type: 'put', table: 'txs', key: txid, value });
   });
   for (const w of validation.writes) {
@@ -224,7 +235,6 @@ export function buildGenesis(options: {
   const { genesis, hash, config } = options;
   const codes = genesis.data.map(() => TxCode.VALID);
   const commitHash = genesisCommitHash({ hash, envelopes: codes.length });
-  const { bytes } = encodeBlockLocating(genesis);
   const next: CurrentState = {
     height: 1,
     lastHash: hash,
@@ -235,14 +245,7 @@ export function buildGenesis(options: {
     savepoint: 0,
   };
   const ops: LedgerOp[] = [
-    { type: 'put', table: 'blocks', key: u64(0), value: bytes },
-    {
-      type: 'put',
-      table: 'numbers',
-      key: u64(0),
-      value: encodeBlockMeta({ hash, codes, commitHash }),
-    },
-    { type: 'put', table: 'hashes', key: hash, value: encodeNumber(0) },
+    ...blockOps(genesis, hash, codes, commitHash),
     { type: 'put', table: 'config', key: u64(0), value: encode(channelConfigToCbor(config)) },
     { type: 'put', table: 'current', key: CURRENT_KEY, value: encodeCurrent(next) },
   ];

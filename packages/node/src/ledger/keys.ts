@@ -14,6 +14,16 @@ export function u64(n: number): Uint8Array {
   return out;
 }
 
+/** `envelopes` key: u64(block) || u32(index), so a block's envelopes are one range in order. */
+export function envelopeKey(block: number, index: number): Uint8Array {
+  if (!Number.isInteger(index) || index < 0 || index > 0xffffffff)
+    throw new RangeError(`not an envelope index: ${index}`);
+  const out = new Uint8Array(12);
+  out.set(u64(block), 0);
+  new DataView(out.buffer).setUint32(8, index);
+  return out;
+}
+
 /** Reads an 8-byte big-endian number at `offset`; undefined past 2^53 (never a real height). */
 export function readU64(bytes: Uint8Array, offset = 0): number | undefined {
   if (bytes.length < offset + 8) return undefined;

@@ -7,7 +7,7 @@ import {
   computeDataHash,
   decode,
   decodeAttestation,
-  decodeBlock,
+  encodeBlock,
   equalBytes,
   isCoinKey,
   MAX_ENVELOPE_BYTES,
@@ -19,8 +19,9 @@ import {
   type VersionedValue,
 } from '@weft/core';
 import { corrupt, guardDecode, guardRead, LedgerError } from './errors.js';
-import { asView, coinIndexKey, prefixEnd, readU64, stateKey, u64 } from './keys.js';
+import { asView, coinIndexKey, envelopeKey, prefixEnd, readU64, stateKey, u64 } from './keys.js';
 import {
+  decodeBlockHead,
   decodeBlockMeta,
   decodeCoinEntry,
   decodeNumber,
@@ -82,22 +83,39 @@ export class LedgerQueries {
     if (!metaBytes && !stored) return undefined;
     if (!metaBytes || !stored) throw corrupt(ch, metaBytes ? what : metaWhat, 'missing');
     const meta = guardDecode(ch, metaWhat, () => decodeBlockMeta(asView(metaBytes)));
-    const bytes = asView(stored);
-    const block = guardDecode(ch, what, () => decodeBlock(bytes));
+    const head = guardDecode(ch, what, () => decodeBlockHead(asView(stored)));
+    const data = await this.#envelopesOf(number, meta.codes.length);
+    const block: Block = { header: head.header, data, signatures: head.signatures };
     const hash = blockHash(block.header);
-    if (
-      block.header.number !== number ||
-      !equalBytes(hash, meta.hash) ||
-      block.data.length !== meta.codes.length
-    ) {
-      throw corrupt(ch, what, 'does not match its hash and codes in table numbers');
+    if (block.header.number !== number || !equalBytes(hash, meta.hash)) {
+      throw corrupt(ch, what, 'does not match its hash in table numbers');
     }
     // The header hash covers the data only through dataHash: recompute it so
     // a damaged envelope is caught here, not by whoever we serve it to.
     if (!equalBytes(computeDataHash(block.data), block.header.dataHash)) {
       throw corrupt(ch, what, 'its envelopes do not match the data hash');
     }
+    const bytes = encodeBlock(block);
     return { number, hash, block, bytes, codes: meta.codes, commitHash: meta.commitHash };
+  }
+
+  /** Block `number`'s envelopes, exactly `count` of them, indexed 0..count-1. */
+  async #envelopesOf(number: number, count: number): Promise<Uint8Array[]> {
+    const what = `block ${number} (table envelopes)`;
+    const range = { gte: envelopeKey(number, 0), lt: u64(number + 1), limit: count + 1 };
+    const rows = await guardRead(this.channel, what, () =>
+      this.tables.envelopes.iterator(range).all(),
+    );
+    if (rows.length !== count) {
+      throw corrupt(this.channel, what, `${rows.length} envelopes, its codes say ${count}`);
+    }
+    return rows.map(([k, v], i) => {
+      if (!equalBytes(asView(k), envelopeKey(number, i)))
+        throw corrupt(this.channel, what, `envelope ${i} is missing`);
+      if (v.length > MAX_ENVELOPE_BYTES)
+        throw corrupt(this.channel, what, `envelope ${i} is too large`);
+      return asView(v);
+    });
   }
 
   async getBlockByHash(hash: Uint8Array): Promise<StoredBlock | undefined> {
@@ -111,21 +129,21 @@ export class LedgerQueries {
     return found;
   }
 
-  /** A recorded transaction, sliced out of its block by the offset its txid entry keeps. */
+  /** A recorded transaction: its envelope (one row read), block, index and code. */
   async getTransaction(txid: Uint8Array): Promise<StoredTransaction | undefined> {
     const ch = this.channel;
     const what = `transaction ${toHex(txid)} (table txs)`;
     const stored = await guardRead(ch, what, () => this.tables.txs.get(txid));
     if (!stored) return undefined;
     const entry = guardDecode(ch, what, () => decodeTxEntry(asView(stored)));
-    const blockWhat = `block ${entry.block} (table blocks), transaction ${toHex(txid)}`;
-    const bytes = await guardRead(ch, blockWhat, () => this.tables.blocks.get(u64(entry.block)));
-    if (!bytes) throw corrupt(ch, blockWhat, 'missing');
-    if (entry.offset + entry.length > bytes.length) throw corrupt(ch, blockWhat, 'too short');
-    const envelope = asView(bytes).slice(entry.offset, entry.offset + entry.length);
-    // The txid is derived from the envelope, so this also checks the slice.
-    const tx = guardDecode(ch, blockWhat, () => parseTx(envelope));
-    if (!equalBytes(tx.txid, txid)) throw corrupt(ch, blockWhat, 'holds another transaction there');
+    const at = `block ${entry.block} (table envelopes), transaction ${toHex(txid)}`;
+    const key = envelopeKey(entry.block, entry.index);
+    const bytes = await guardRead(ch, at, () => this.tables.envelopes.get(key));
+    if (!bytes) throw corrupt(ch, at, 'missing');
+    const envelope = asView(bytes);
+    // The txid is derived from the envelope, so this also checks the row.
+    const tx = guardDecode(ch, at, () => parseTx(envelope));
+    if (!equalBytes(tx.txid, txid)) throw corrupt(ch, at, 'holds another transaction there');
     return { txid, envelope, block: entry.block, index: entry.index, code: entry.code };
   }
 

@@ -1,8 +1,11 @@
 import {
+  type Block,
   CodecError,
   codesBytes,
   decode,
+  decodeBlock,
   encode,
+  encodeBlock,
   HASH_LENGTH,
   isTxCode,
   MAX_STATE_VALUE_BYTES,
@@ -16,6 +19,9 @@ import {
   type TxCode,
   type VersionedValue,
 } from '@weft/core';
+
+/** A block head: header and up to MAX_BLOCK_SIGNATURES orderer signatures of ~100 bytes. */
+const MAX_BLOCK_HEAD_BYTES = 16 * 1024;
 
 /**
  * Values of the ledger tables, each canonical CBOR read back strictly with a
@@ -127,25 +133,28 @@ export interface TxEntry {
   block: number;
   index: number;
   code: TxCode;
-  offset: number;
-  length: number;
 }
 
 export function encodeTxEntry(t: TxEntry): Uint8Array {
-  return encode([t.block, t.index, t.code, t.offset, t.length]);
+  return encode([t.block, t.index, t.code]);
 }
 
 export function decodeTxEntry(bytes: Uint8Array): TxEntry {
-  const [block, index, code, offset, length] = readTuple(decode(bytes, { maxBytes: 64 }), 'tx', 5);
+  const [block, index, code] = readTuple(decode(bytes, { maxBytes: 64 }), 'tx', 3);
   const c = readUint(code, 'tx.code');
   if (!isTxCode(c)) throw new CodecError('CODEC_SCHEMA', `tx.code: unknown code ${c}`);
-  return {
-    block: readUint(block, 'tx.block'),
-    index: readUint(index, 'tx.index'),
-    code: c,
-    offset: readUint(offset, 'tx.offset'),
-    length: readUint(length, 'tx.length'),
-  };
+  return { block: readUint(block, 'tx.block'), index: readUint(index, 'tx.index'), code: c };
+}
+
+/** The `blocks` record: the block without its envelopes (they are rows of `envelopes`). */
+export function encodeBlockHead(block: Block): Uint8Array {
+  return encodeBlock({ header: block.header, data: [], signatures: block.signatures });
+}
+
+export function decodeBlockHead(bytes: Uint8Array): Pick<Block, 'header' | 'signatures'> {
+  const head = decodeBlock(bytes, MAX_BLOCK_HEAD_BYTES);
+  if (head.data.length > 0) throw new CodecError('CODEC_SCHEMA', 'block head: holds envelopes');
+  return { header: head.header, signatures: head.signatures };
 }
 
 /** The `state` record, [value, block, tx]: a value and the version that wrote it. */

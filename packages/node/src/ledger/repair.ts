@@ -1,7 +1,13 @@
-import { blockHash, CodecError, decodeBlock, equalBytes, parseTx, toHex } from '@weft/core';
+import { blockHash, CodecError, equalBytes, parseTx, toHex } from '@weft/core';
 import { corrupt, guardDecode, guardRead } from './errors.js';
-import { asView, readU64, u64 } from './keys.js';
-import { type CurrentState, decodeBlockMeta, decodeNumber, decodeTxEntry } from './records.js';
+import { asView, envelopeKey, readU64, u64 } from './keys.js';
+import {
+  type CurrentState,
+  decodeBlockHead,
+  decodeBlockMeta,
+  decodeNumber,
+  decodeTxEntry,
+} from './records.js';
 import { type ChannelTables, type LedgerOp, writeBatch } from './tables.js';
 
 /** What open() had to fix. */
@@ -39,8 +45,8 @@ export async function checkSavepoint(
   const what = `block ${n} (table blocks)`;
   const bytes = await guardRead(channel, what, () => t.tables.blocks.get(u64(n)));
   if (!bytes) throw corrupt(channel, what, 'missing, though the savepoint names it');
-  const block = guardDecode(channel, what, () => decodeBlock(asView(bytes)));
-  if (block.header.number !== n || !equalBytes(blockHash(block.header), c.lastHash)) {
+  const { header } = guardDecode(channel, what, () => decodeBlockHead(asView(bytes)));
+  if (header.number !== n || !equalBytes(blockHash(header), c.lastHash)) {
     throw corrupt(channel, what, 'does not hash to the savepoint hash');
   }
 }
@@ -80,18 +86,21 @@ export async function removeBlocksPastSavepoint(
   for await (const [key, bytes] of t.tables.blocks.iterator({ gte: from })) {
     ops.push({ type: 'del', table: 'blocks', key });
     removed.add(readU64(key) ?? -1);
-    const block = tryDecode(() => decodeBlock(asView(bytes)));
-    if (!block) continue;
-    hashes.push(blockHash(block.header));
-    for (const envelope of block.data) {
-      const tx = tryDecode(() => parseTx(envelope));
-      if (!tx) continue;
-      const entry = await guardRead(channel, `transaction ${toHex(tx.txid)} (table txs)`, () =>
-        t.tables.txs.get(tx.txid),
-      );
-      const at = entry && tryDecode(() => decodeTxEntry(entry));
-      if (at && at.block >= c.height) ops.push({ type: 'del', table: 'txs', key: tx.txid });
-    }
+    const head = tryDecode(() => decodeBlockHead(asView(bytes)));
+    if (head) hashes.push(blockHash(head.header));
+  }
+  for await (const [key, envelope] of t.tables.envelopes.iterator({
+    gte: envelopeKey(c.height, 0),
+  })) {
+    ops.push({ type: 'del', table: 'envelopes', key });
+    removed.add(readU64(key) ?? -1);
+    const tx = tryDecode(() => parseTx(asView(envelope)));
+    if (!tx) continue;
+    const entry = await guardRead(channel, `transaction ${toHex(tx.txid)} (table txs)`, () =>
+      t.tables.txs.get(tx.txid),
+    );
+    const at = entry && tryDecode(() => decodeTxEntry(entry));
+    if (at && at.block >= c.height) ops.push({ type: 'del', table: 'txs', key: tx.txid });
   }
   for await (const [key, bytes] of t.tables.numbers.iterator({ gte: from })) {
     ops.push({ type: 'del', table: 'numbers', key });

@@ -7,6 +7,7 @@ export type Table = AbstractSublevel<NodeDatabase, LevelFormat, Uint8Array, Uint
 /** The tables of one channel, in LAYOUT.md order. */
 export const TABLE_NAMES = [
   'blocks',
+  'envelopes',
   'numbers',
   'hashes',
   'txs',

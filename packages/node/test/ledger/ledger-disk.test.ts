@@ -19,7 +19,7 @@ import {
   type NodeDatabase,
   openNodeDatabase,
 } from '../../src/ledger/index.js';
-import { u64 } from '../../src/ledger/keys.js';
+import { envelopeKey, u64 } from '../../src/ledger/keys.js';
 import { encodeTxEntry } from '../../src/ledger/records.js';
 import { assertMatchesReference, buildFixture, commitBlocks, replay, SEED } from './fixture.js';
 
@@ -92,8 +92,14 @@ describe('ledger on disk (classic-level)', () => {
   it('keys are where LAYOUT.md says', async () => {
     const path = await storeAt('layout', 2);
     await withDb(path, async (db) => {
-      const block1 = await db.get(rawKey('blocks', u64(1)));
-      assert.deepEqual(block1 && new Uint8Array(block1), encodeBlock(f.blocks[1]!));
+      const b1 = f.blocks[1]!;
+      const head1 = await db.get(rawKey('blocks', u64(1)));
+      assert.deepEqual(head1 && new Uint8Array(head1), encodeBlock({ ...b1, data: [] }));
+      for (const [i, envelope] of b1.data.entries()) {
+        const row = await db.get(rawKey('envelopes', envelopeKey(1, i)));
+        assert.deepEqual(row && new Uint8Array(row), envelope);
+      }
+      assert.isUndefined(await db.get(rawKey('envelopes', envelopeKey(1, b1.data.length))));
       assert.isDefined(await db.get(rawKey('hashes', blockHash(f.blocks[1]!.header))));
       assert.isDefined(await db.get(rawKey('current', utf8('tip'))));
       assert.isDefined(await db.get(rawKey('txs', ref.validations[1]!.txids[0]!)));
@@ -154,15 +160,18 @@ describe('ledger on disk (classic-level)', () => {
     const extra = f.blocks[3]!;
     const txid = ref.validations[3]!.txids[1]!;
     await withDb(path, async (db) => {
-      await db.put(rawKey('blocks', u64(3)), encodeBlock(extra));
+      await db.put(rawKey('blocks', u64(3)), encodeBlock({ ...extra, data: [] }));
+      for (const [i, envelope] of extra.data.entries())
+        await db.put(rawKey('envelopes', envelopeKey(3, i)), envelope);
       // What a torn multi-batch write would also have left: the block's txid entries.
-      const entry = { block: 3, index: 1, code: TxCode.VALID, offset: 0, length: 1 };
+      const entry = { block: 3, index: 1, code: TxCode.VALID };
       await db.put(rawKey('txs', txid), encodeTxEntry(entry));
     });
     await withDb(path, async (db) => {
       const ledger = await ChannelLedger.open({ db, channel: 'weft' });
       assert.deepEqual(ledger.repair.removedBlocks, [3]);
       assert.isUndefined(await db.get(rawKey('blocks', u64(3))));
+      assert.isUndefined(await db.get(rawKey('envelopes', envelopeKey(3, 0))));
       assert.isUndefined(await db.get(rawKey('txs', txid)));
       await assertMatchesReference(ledger, f, await replay(f, 3));
       await commitBlocks(ledger, net, [extra]);
@@ -178,13 +187,14 @@ describe('ledger on disk (classic-level)', () => {
     const path = await storeAt('corrupt-block', f.blocks.length);
     const txid = ref.validations[2]!.txids[0]!;
     await withDb(path, async (db) => {
-      const one = encodeBlock(f.blocks[1]!);
+      const one = encodeBlock({ ...f.blocks[1]!, data: [] });
       await db.put(rawKey('blocks', u64(1)), one.subarray(0, one.length - 1));
-      // Damage the first envelope of block 2: the block still decodes, its data hash fails.
-      const two = encodeBlock(f.blocks[2]!);
-      const at = Buffer.from(two).indexOf(f.blocks[2]!.data[0]!);
-      two[at] = two[at]! ^ 0xff;
-      await db.put(rawKey('blocks', u64(2)), two);
+      // Damage the first envelope of block 2: its row still reads, the data hash fails.
+      const two = f.blocks[2]!.data[0]!.slice();
+      two[0] = two[0]! ^ 0xff;
+      await db.put(rawKey('envelopes', envelopeKey(2, 0)), two);
+      // Lose an envelope of block 3.
+      await db.del(rawKey('envelopes', envelopeKey(3, 1)));
     });
     await withDb(path, async (db) => {
       // open() checks only the tip; blocks 1 and 2 are found corrupt when read.
@@ -193,7 +203,8 @@ describe('ledger on disk (classic-level)', () => {
       await rejectsCorrupt(() => ledger.getBlock(2), /block 2 /);
       await rejectsCorrupt(() => ledger.getBlockByHash(blockHash(f.blocks[2]!.header)), /block 2 /);
       await rejectsCorrupt(() => ledger.getTransaction(txid), /block 2 /);
-      assert.equal((await ledger.getBlock(3))?.number, 3);
+      await rejectsCorrupt(() => ledger.getBlock(3), /block 3 .*envelopes/);
+      assert.equal((await ledger.getBlock(0))?.number, 0);
     });
   });
 

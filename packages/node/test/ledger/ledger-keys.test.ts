@@ -1,21 +1,8 @@
-import { type Block, compareBytes, decodeBlock, encodeBlock, ZERO_HASH } from '@weft/core';
+import { compareBytes } from '@weft/core';
 import { assert, describe, it } from '@weft/test/harness';
-import { encodeBlockLocating } from '../../src/ledger/block-bytes.js';
-import { prefixEnd, readU64, u64 } from '../../src/ledger/keys.js';
+import { envelopeKey, prefixEnd, readU64, u64 } from '../../src/ledger/keys.js';
 
-function blockOf(data: Uint8Array[]): Block {
-  const header = {
-    channel: 'weft',
-    number: 1,
-    previousHash: ZERO_HASH,
-    dataHash: ZERO_HASH,
-    lastConfig: 0,
-    timestamp: 0,
-  };
-  return { header, data, signatures: [] };
-}
-
-describe('ledger keys and block offsets', () => {
+describe('ledger keys', () => {
   it('block numbers are fixed-width big-endian, so byte order is numeric order', () => {
     const numbers = [0, 1, 255, 256, 65_535, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER];
     const keys = numbers.map(u64);
@@ -34,17 +21,25 @@ describe('ledger keys and block offsets', () => {
     assert.isUndefined(prefixEnd(Uint8Array.of(0xff, 0xff)));
   });
 
-  it('envelope offsets are right for every CBOR length form', () => {
-    const sizes = [0, 1, 23, 24, 255, 256, 65_535, 65_536];
-    const data = Array.from({ length: 30 }, (_, i) =>
-      new Uint8Array(sizes[i % sizes.length]!).fill(i),
-    );
-    const block = blockOf(data);
-    const { bytes, locations } = encodeBlockLocating(block);
-    assert.deepEqual(bytes, encodeBlock(block));
-    assert.deepEqual(decodeBlock(bytes).data, data);
-    for (const [i, at] of locations.entries()) {
-      assert.deepEqual(bytes.subarray(at.offset, at.offset + at.length), data[i]);
+  it('envelope keys sort by block, then index, and stay inside their block', () => {
+    const pairs: [number, number][] = [
+      [0, 0],
+      [0, 1],
+      [0, 255],
+      [0, 256],
+      [0, 2 ** 32 - 1],
+      [1, 0],
+      [256, 7],
+      [2 ** 32, 0],
+    ];
+    const keys = pairs.map(([b, i]) => envelopeKey(b, i));
+    for (const k of keys) assert.lengthOf(k, 12);
+    for (let i = 1; i < keys.length; i++) assert.isBelow(compareBytes(keys[i - 1]!, keys[i]!), 0);
+    for (const [b, i] of pairs) {
+      assert.equal(readU64(envelopeKey(b, i)), b);
+      assert.isBelow(compareBytes(envelopeKey(b, i), u64(b + 1)), 0);
     }
+    assert.throws(() => envelopeKey(0, -1), RangeError);
+    assert.throws(() => envelopeKey(0, 2 ** 32), RangeError);
   });
 });
