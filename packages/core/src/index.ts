@@ -20,6 +20,7 @@ export * from './fabcoin/rules.js';
 export * from './identity/certificate.js';
 export * from './identity/msp.js';
 export * from './merkle/index.js';
+export * from './protocol/index.js';
 export {
   type Availability,
   EVALUATION_BUDGET,
@@ -49,3 +50,4 @@ export * from './validate/codes.js';
 export * from './validate/state.js';
 export * from './validate/validate.js';
 export * from './validate/vscc.js';
+export * from './wire/index.js';

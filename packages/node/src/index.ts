@@ -4,3 +4,4 @@ export * from './ledger/index.js';
 export { CommitPipeline, type CommittedEvent, PipelineError } from './pipeline/commit-pipeline.js';
 export { ReorderBuffer, ReorderError } from './pipeline/reorder-buffer.js';
 export * from './vscc-pool/index.js';
+export * from './orderer/index.js';

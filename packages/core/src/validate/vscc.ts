@@ -22,7 +22,7 @@ import { TxCode } from './codes.js';
 import type { VersionedValue } from './state.js';
 
 /** Roles allowed to create proposals. */
-const CREATOR_ROLES = ['client', 'admin', 'cb'] as const;
+export const CREATOR_ROLES = ['client', 'admin', 'cb'] as const;
 
 export interface TxCheckContext {
   channel: Channel;

@@ -2,6 +2,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { runLedgerBench } from '../bench/ledger-bench.js';
 import { runValidateBench } from '../bench/validate-bench.js';
 import { installNativeCrypto } from '../crypto/install.js';
+import { registerChannelCommands } from './commands/channel.js';
+import { registerCryptoCommands } from './commands/crypto.js';
 
 // The `weft` command line (`pnpm weft ...` from the repository root).
 installNativeCrypto();
@@ -16,6 +18,9 @@ function positiveInt(value: string): number {
 const program = new Command('weft').description(
   'Weft: a permissioned ledger after Hyperledger Fabric',
 );
+registerCryptoCommands(program);
+registerChannelCommands(program);
+
 const bench = program.command('bench').description('benchmarks that print JSON');
 
 bench

@@ -1,0 +1,101 @@
+import {
+  type Channel,
+  CodecError,
+  CREATOR_ROLES,
+  type Ed25519Backend,
+  MembershipError,
+  type ParsedTx,
+  parseTx,
+  verifyDomain,
+} from '@weft/core';
+import { OrdererError } from './errors.js';
+
+/**
+ * The synchronous half of admission: the bytes are a canonical transaction
+ * envelope (a config envelope is refused: channel config updates are not
+ * ordered yet) whose proposal names this channel.
+ */
+export function parseForOrdering(bytes: Uint8Array, channel: string): ParsedTx {
+  let tx: ParsedTx;
+  try {
+    tx = parseTx(bytes);
+  } catch (err) {
+    if (!(err instanceof CodecError)) throw err;
+    throw new OrdererError('ORDERER_BAD_ENVELOPE', `not a transaction envelope: ${err.message}`, {
+      cause: err,
+      channel,
+    });
+  }
+  if (tx.proposal.channel !== channel) {
+    throw new OrdererError(
+      'ORDERER_WRONG_CHANNEL',
+      `proposal of channel ${JSON.stringify(tx.proposal.channel)} sent to the orderer of ${channel}`,
+      { channel },
+    );
+  }
+  return tx;
+}
+
+/**
+ * The channel Writers check of Fabric's orderer msgprocessor: the creator
+ * is a client, admin or cb member of the channel MSP, certificate valid at
+ * `at`, and signed the proposal. Endorsements, the endorsement policy and
+ * Fabcoin rules are the peers' VSCC, not the orderer's business.
+ */
+export async function checkCreator(
+  tx: ParsedTx,
+  options: { channel: Channel; at: number; backend?: Ed25519Backend },
+): Promise<void> {
+  const { channel, at, backend } = options;
+  const name = channel.config.channel;
+  const creator = tx.proposal.creator;
+  try {
+    await channel.msp.identify(creator, { at, roles: CREATOR_ROLES });
+  } catch (err) {
+    if (!(err instanceof MembershipError)) throw err;
+    throw new OrdererError('ORDERER_UNKNOWN_CREATOR', `creator: ${err.message} (${err.code})`, {
+      cause: err,
+      channel: name,
+    });
+  }
+  const sp = tx.envelope.signedProposal;
+  const ok = await verifyDomain({
+    publicKey: creator.publicKey,
+    domain: 'proposal',
+    bytes: sp.proposal,
+    signature: sp.signature,
+    backend,
+  });
+  if (!ok) {
+    throw new OrdererError('ORDERER_BAD_SIGNATURE', 'the creator signature does not verify', {
+      channel: name,
+    });
+  }
+}
+
+/**
+ * Txids recently admitted, oldest evicted first: lets the orderer refuse a
+ * resubmitted transaction cheaply. Best effort by design (bounded, so an
+ * old enough duplicate gets through); peers' DUPLICATE_TXID is the rule.
+ */
+export class RecentTxids {
+  readonly #ids = new Set<string>();
+
+  constructor(readonly capacity: number) {}
+
+  has(txid: string): boolean {
+    return this.#ids.has(txid);
+  }
+
+  add(txid: string): void {
+    this.#ids.add(txid);
+    // Sets iterate in insertion order, so the first value is the oldest.
+    while (this.#ids.size > this.capacity) {
+      this.#ids.delete(this.#ids.values().next().value as string);
+    }
+  }
+
+  get size(): number {
+    return this.#ids.size;
+  }
+}
