@@ -10,6 +10,7 @@ export const PROTOCOLS = {
   blocks: '/weft/blocks/1.0.0',
   light: '/weft/light/1.0.0',
   enroll: '/weft/enroll/1.0.0',
+  hello: '/weft/hello/1.0.0',
 } as const;
 
 export type ProtocolName = keyof typeof PROTOCOLS;

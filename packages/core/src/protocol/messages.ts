@@ -1,7 +1,16 @@
 import { MAX_BLOCK_BYTES } from '../config/channel.js';
+import { PUBLIC_KEY_LENGTH } from '../crypto/ed25519.js';
 import { HASH_LENGTH } from '../crypto/hash.js';
 import { type CborValue, decode, encode } from '../encoding/cbor.js';
-import { readBytes, readEnum, readRecord, readString, readUint } from '../encoding/fields.js';
+import {
+  readArray,
+  readBigUint,
+  readBytes,
+  readEnum,
+  readRecord,
+  readString,
+  readUint,
+} from '../encoding/fields.js';
 import { CodecError } from '../errors.js';
 import { type Endorsement, endorsementToCbor, readEndorsement } from '../tx/endorsement.js';
 import { MAX_ENVELOPE_BYTES } from '../tx/envelope.js';
@@ -79,7 +88,27 @@ export function decodeEndorseResponse(bytes: Uint8Array): EndorseResponse {
 
 // --- /weft/broadcast/1.0.0 -----------------------------------------------
 
-/** The request is the envelope's bytes themselves; the answer says where it was ordered. */
+export interface BroadcastRequest {
+  channel: string;
+  envelope: Uint8Array;
+}
+
+/** An envelope and the map around it. */
+export const MAX_BROADCAST_REQUEST = MAX_ENVELOPE_BYTES + 256;
+
+export function encodeBroadcastRequest(r: BroadcastRequest): Uint8Array {
+  return encode({ channel: r.channel, envelope: r.envelope });
+}
+
+export function decodeBroadcastRequest(bytes: Uint8Array): BroadcastRequest {
+  const r = decodeRecord(bytes, 'broadcast', MAX_BROADCAST_REQUEST, ['channel', 'envelope']);
+  return {
+    channel: readString(r.channel, 'broadcast.channel', CHANNEL_MAX),
+    envelope: readBytes(r.envelope, 'broadcast.envelope', undefined, MAX_ENVELOPE_BYTES),
+  };
+}
+
+/** Where the envelope was ordered. */
 export interface BroadcastAck {
   channel: string;
   block: number;
@@ -132,35 +161,75 @@ export function decodeBlocksRequest(bytes: Uint8Array): BlocksRequest {
 
 export type GatewayRequest =
   | { type: 'submit'; channel: string; signedProposal: SignedProposal; wait: boolean }
-  | { type: 'status'; channel: string; txid: Uint8Array; wait: boolean };
+  | { type: 'status'; channel: string; txid: Uint8Array; wait: boolean }
+  | { type: 'coins'; channel: string; owner: Uint8Array; after?: string; limit: number };
+
+/** Coins per page a gateway answers with at most. */
+export const MAX_GATEWAY_COIN_PAGE = 500;
 
 export function encodeGatewayRequest(r: GatewayRequest): Uint8Array {
-  return encode(
-    r.type === 'submit'
-      ? {
-          type: r.type,
-          channel: r.channel,
-          signedProposal: signedProposalToCbor(r.signedProposal),
-          wait: r.wait,
-        }
-      : { type: r.type, channel: r.channel, txid: r.txid, wait: r.wait },
-  );
+  switch (r.type) {
+    case 'submit':
+      return encode({
+        type: r.type,
+        channel: r.channel,
+        signedProposal: signedProposalToCbor(r.signedProposal),
+        wait: r.wait,
+      });
+    case 'status':
+      return encode({ type: r.type, channel: r.channel, txid: r.txid, wait: r.wait });
+    case 'coins': {
+      const body: Record<string, CborValue> = {
+        type: r.type,
+        channel: r.channel,
+        owner: r.owner,
+        limit: r.limit,
+      };
+      if (r.after !== undefined) body.after = r.after;
+      return encode(body);
+    }
+  }
 }
 
+const GATEWAY_FIELDS = {
+  submit: ['signedProposal', 'wait'],
+  status: ['txid', 'wait'],
+  coins: ['owner', 'limit'],
+} as const;
+
 export function decodeGatewayRequest(bytes: Uint8Array): GatewayRequest {
-  const r = decodeRecord(
-    bytes,
+  const value = decode(bytes, { maxBytes: MAX_SIGNED_PROPOSAL_MESSAGE });
+  const head = readRecord(
+    value,
     'gateway',
-    MAX_SIGNED_PROPOSAL_MESSAGE,
-    ['type', 'channel', 'wait'],
-    ['signedProposal', 'txid'],
+    ['type', 'channel'],
+    ['signedProposal', 'txid', 'wait', 'owner', 'after', 'limit'],
   );
-  const type = readEnum(r.type, 'gateway.type', ['submit', 'status'] as const);
+  const type = readEnum(head.type, 'gateway.type', ['submit', 'status', 'coins'] as const);
+  const optional = type === 'coins' ? ['after'] : [];
+  const r = readRecord(
+    value,
+    `gateway ${type}`,
+    ['type', 'channel', ...GATEWAY_FIELDS[type]],
+    optional,
+  );
   const channel = readString(r.channel, 'gateway.channel', CHANNEL_MAX);
+  if (type === 'coins') {
+    const limit = readUint(r.limit, 'gateway.limit');
+    if (limit < 1 || limit > MAX_GATEWAY_COIN_PAGE)
+      throw new CodecError('CODEC_SCHEMA', `gateway.limit: 1..${MAX_GATEWAY_COIN_PAGE}`);
+    const out: GatewayRequest = {
+      type,
+      channel,
+      owner: readBytes(r.owner, 'gateway.owner', PUBLIC_KEY_LENGTH),
+      limit,
+    };
+    if (r.after !== undefined) out.after = readString(r.after, 'gateway.after', 128);
+    return out;
+  }
   if (typeof r.wait !== 'boolean')
     throw new CodecError('CODEC_SCHEMA', 'gateway.wait: expected a boolean');
   if (type === 'submit') {
-    if (r.txid !== undefined) throw new CodecError('CODEC_SCHEMA', 'gateway: unknown field txid');
     return {
       type,
       channel,
@@ -168,9 +237,36 @@ export function decodeGatewayRequest(bytes: Uint8Array): GatewayRequest {
       wait: r.wait,
     };
   }
-  if (r.signedProposal !== undefined)
-    throw new CodecError('CODEC_SCHEMA', 'gateway: unknown field signedProposal');
   return { type, channel, txid: readBytes(r.txid, 'gateway.txid', HASH_LENGTH), wait: r.wait };
+}
+
+/** A page of an owner's unspent coins, as the gateway's ledger has them (unverified). */
+export interface CoinPageMessage {
+  coins: { key: string; amount: bigint; label: string }[];
+  next?: string;
+}
+
+export function encodeCoinPage(p: CoinPageMessage): Uint8Array {
+  const body: Record<string, CborValue> = {
+    coins: p.coins.map((c) => ({ key: c.key, amount: c.amount, label: c.label })),
+  };
+  if (p.next !== undefined) body.next = p.next;
+  return encode(body);
+}
+
+export function decodeCoinPage(bytes: Uint8Array): CoinPageMessage {
+  const r = decodeRecord(bytes, 'coins', MAX_GATEWAY_COIN_PAGE * 256, ['coins'], ['next']);
+  const coins = readArray(r.coins, 'coins.coins', MAX_GATEWAY_COIN_PAGE).map((c, i) => {
+    const f = readRecord(c, `coins[${i}]`, ['key', 'amount', 'label']);
+    return {
+      key: readString(f.key, `coins[${i}].key`, 128),
+      amount: readBigUint(f.amount, `coins[${i}].amount`),
+      label: readString(f.label, `coins[${i}].label`, 64),
+    };
+  });
+  const out: CoinPageMessage = { coins };
+  if (r.next !== undefined) out.next = readString(r.next, 'coins.next', 128);
+  return out;
 }
 
 /** Where a transaction stands, as the gateway's own ledger says. */

@@ -1,9 +1,13 @@
+import '../net/polyfill.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runLedgerBench } from '../bench/ledger-bench.js';
 import { runValidateBench } from '../bench/validate-bench.js';
 import { installNativeCrypto } from '../crypto/install.js';
 import { registerChannelCommands } from './commands/channel.js';
 import { registerCryptoCommands } from './commands/crypto.js';
+import { registerNodeCommands } from './commands/node.js';
+import { registerTxCommands } from './commands/tx.js';
+import { registerUpCommand } from './commands/up.js';
 
 // The `weft` command line (`pnpm weft ...` from the repository root).
 installNativeCrypto();
@@ -20,6 +24,9 @@ const program = new Command('weft').description(
 );
 registerCryptoCommands(program);
 registerChannelCommands(program);
+registerNodeCommands(program);
+registerUpCommand(program);
+registerTxCommands(program);
 
 const bench = program.command('bench').description('benchmarks that print JSON');
 

@@ -1,0 +1,188 @@
+import './polyfill.js';
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { type GossipSub, type GossipsubOpts, gossipsub } from '@libp2p/gossipsub';
+import { type Identify, identify } from '@libp2p/identify';
+import type { Libp2p, PeerId } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
+import { type Ping, ping } from '@libp2p/ping';
+import { tcp } from '@libp2p/tcp';
+import { webSockets } from '@libp2p/websockets';
+import { multiaddr } from '@multiformats/multiaddr';
+import { sha256 } from '@weft/core';
+import { createLibp2p } from 'libp2p';
+import { NetError } from './errors.js';
+import { isWebSocketAddr, PeerGate } from './gater.js';
+import { libp2pKeyFromSecret } from './identity.js';
+import type { Membership } from './membership.js';
+
+export interface NodeServices extends Record<string, unknown> {
+  identify: Identify;
+  ping: Ping;
+  pubsub: GossipSub;
+  /** Weft admission control: membership, penalty box, light-client marks. */
+  access: PeerGate;
+}
+
+export type NodeHost = Libp2p<NodeServices>;
+
+export interface ConnectionLimits {
+  /** Total open connections. */
+  maxConnections?: number;
+  /** Inbound connections still in their handshake. */
+  maxIncomingPendingConnections?: number;
+  /** Inbound connections accepted per second from one host. */
+  inboundConnectionThreshold?: number;
+  dialTimeoutMs?: number;
+  /** Time an inbound connection has to finish Noise and muxer negotiation. */
+  inboundUpgradeTimeoutMs?: number;
+}
+
+/** Gossipsub tuning a caller may change; the message rules (no signatures, id = hash of data) are fixed. */
+export type GossipsubTuning = Omit<
+  Partial<GossipsubOpts>,
+  'globalSignaturePolicy' | 'msgIdFn' | 'emitSelf' | 'scoreParams'
+>;
+
+export interface NodeHostOptions {
+  /** The node's 32-byte Ed25519 secret: the key its certificate names. */
+  secretKey: Uint8Array;
+  membership: Membership;
+  /** Listen multiaddrs; an omitted transport does not listen (it can still dial). */
+  listen?: {
+    /** For the node mesh, e.g. '/ip4/0.0.0.0/tcp/7051'. */
+    tcp?: string;
+    /** For browsers and light clients, e.g. '/ip4/0.0.0.0/tcp/7052/ws'. */
+    ws?: string;
+  };
+  /** Addresses to advertise instead of the listen addresses (behind NAT, DNS names). */
+  announce?: string[];
+  penaltyMs?: number;
+  maxLightClients?: number;
+  limits?: ConnectionLimits;
+  gossipsub?: GossipsubTuning;
+  /**
+   * Per-stream receive window. Kept at or below the stream's read buffer so a
+   * reader that pauses (backpressure) is never reset for buffering what the
+   * window allowed the sender to send. Default 4 MiB.
+   */
+  maxStreamWindowBytes?: number;
+  /**
+   * How long a TCP peer we do not know yet has to prove membership (the
+   * node layer's hello) before it is penalised and disconnected. Default 10 s.
+   */
+  introductionMs?: number;
+}
+
+const DEFAULT_INTRODUCTION_MS = 10_000;
+
+const DEFAULT_STREAM_WINDOW = 4 << 20;
+/** Enough to graylist a peer outright (gossipsub's default graylist threshold is -80). */
+const NON_MEMBER_SCORE = -1e6;
+
+function listenAddresses(listen: NodeHostOptions['listen']): string[] {
+  const out: string[] = [];
+  if (listen?.tcp !== undefined) {
+    if (isWebSocketAddr(multiaddr(listen.tcp))) {
+      throw new NetError('NET_BAD_OPTIONS', `listen.tcp is a WebSocket address: ${listen.tcp}`);
+    }
+    out.push(listen.tcp);
+  }
+  if (listen?.ws !== undefined) {
+    if (!isWebSocketAddr(multiaddr(listen.ws))) {
+      throw new NetError('NET_BAD_OPTIONS', `listen.ws lacks /ws: ${listen.ws}`);
+    }
+    out.push(listen.ws);
+  }
+  return out;
+}
+
+/** Builds and starts a Weft node's libp2p host. */
+export async function createNodeHost(options: NodeHostOptions): Promise<NodeHost> {
+  const gate = new PeerGate({
+    membership: options.membership,
+    penaltyMs: options.penaltyMs,
+    maxLightClients: options.maxLightClients,
+  });
+  const limits = options.limits ?? {};
+  const window = options.maxStreamWindowBytes ?? DEFAULT_STREAM_WINDOW;
+  const memberScore = (id: string): number => {
+    try {
+      return gate.isMember(peerIdFromString(id)) ? 0 : NON_MEMBER_SCORE;
+    } catch {
+      return NON_MEMBER_SCORE;
+    }
+  };
+
+  const host = await createLibp2p<NodeServices>({
+    privateKey: await libp2pKeyFromSecret(options.secretKey),
+    addresses: { listen: listenAddresses(options.listen), announce: options.announce ?? [] },
+    // Both transports always dial; listening is what the options switch.
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [
+      yamux({
+        streamOptions: {
+          maxStreamWindowSize: window,
+          maxReadBufferLength: 2 * window,
+        },
+      }),
+    ],
+    connectionGater: gate.connectionGater(),
+    connectionManager: {
+      maxConnections: limits.maxConnections ?? 300,
+      maxIncomingPendingConnections: limits.maxIncomingPendingConnections ?? 10,
+      inboundConnectionThreshold: limits.inboundConnectionThreshold ?? 5,
+      dialTimeout: limits.dialTimeoutMs ?? 10_000,
+      inboundUpgradeTimeout: limits.inboundUpgradeTimeoutMs ?? 5_000,
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        ...options.gossipsub,
+        // Authority comes from the signatures inside a block, not from the
+        // publisher, so the same block from two publishers is one message.
+        globalSignaturePolicy: 'StrictNoSign',
+        msgIdFn: (msg) => sha256(msg.data),
+        emitSelf: false,
+        scoreParams: {
+          // Light clients may open gossipsub streams over WebSockets; a
+          // graylisted peer's RPCs are dropped and it never joins a mesh.
+          appSpecificScore: memberScore,
+          appSpecificWeight: 1,
+          // Members are known by key, and test networks share one IP.
+          IPColocationFactorWeight: 0,
+        },
+      }),
+      access: () => gate,
+    },
+  });
+  host.addEventListener('peer:disconnect', (evt) => gate.forget(evt.detail));
+  gate.isConnected = (id) => host.getConnections(peerIdFromString(id)).length > 0;
+  const introductionMs = options.introductionMs ?? DEFAULT_INTRODUCTION_MS;
+  gate.onCandidate = (peer) => {
+    const timer = setTimeout(() => {
+      if (gate.isMember(peer) || host.getConnections(peer).length === 0) return;
+      gate.penalise(peer, introductionMs * 6);
+      void host.hangUp(peer).catch(() => {});
+    }, introductionMs);
+    timer.unref();
+  };
+  return host;
+}
+
+/** Closes connections to peers that are no longer members (after a membership change). */
+export async function enforceMembership(host: NodeHost): Promise<PeerId[]> {
+  const gate = host.services.access;
+  const dropped: PeerId[] = [];
+  for (const conn of host.getConnections()) {
+    const peer = conn.remotePeer;
+    if (gate.isMember(peer)) continue;
+    // Non-members may stay only as WebSocket light clients.
+    if (isWebSocketAddr(conn.remoteAddr) && conn.direction === 'inbound') continue;
+    if (!dropped.some((p) => p.equals(peer))) dropped.push(peer);
+    await conn.close().catch(() => conn.abort(new NetError('NET_FORBIDDEN', 'no longer a member')));
+  }
+  return dropped;
+}

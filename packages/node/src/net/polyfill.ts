@@ -1,0 +1,35 @@
+import { WebSocket as NodeWebSocket } from 'ws';
+
+/**
+ * Node 20 gaps that libp2p 3 relies on, filled before libp2p loads (host.ts
+ * imports this first). Both are idempotent and leave a native implementation
+ * alone, so on Node 22 this module does nothing.
+ */
+
+// libp2p 3 calls Promise.withResolvers (ES2024); Node 20 lacks it and fails at start.
+if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
+  Object.defineProperty(Promise, 'withResolvers', {
+    configurable: true,
+    writable: true,
+    value: function withResolvers<T>(this: PromiseConstructor) {
+      let resolve!: (value: T | PromiseLike<T>) => void;
+      let reject!: (reason?: unknown) => void;
+      const promise = new this<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      return { promise, resolve, reject };
+    },
+  });
+}
+
+// @libp2p/websockets dials with the global WebSocket, which Node 20 has only
+// behind --experimental-websocket; without it every ws:// dial throws
+// "WebSocket is not defined". The `ws` client speaks the same event API.
+if (typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'undefined') {
+  Object.defineProperty(globalThis, 'WebSocket', {
+    configurable: true,
+    writable: true,
+    value: NodeWebSocket,
+  });
+}

@@ -1,0 +1,168 @@
+import {
+  decodeBlocksRequest,
+  decodeBroadcastRequest,
+  decodeEndorseRequest,
+  decodeGatewayRequest,
+  decodeHello,
+  encodeBlock,
+  encodeBroadcastAck,
+  encodeCoinPage,
+  encodeEndorseResponse,
+  encodeHello,
+  encodeTxStatus,
+  equalBytes,
+  type Hello,
+  MAX_BROADCAST_REQUEST,
+  MAX_HELLO_BYTES,
+  MAX_SIGNED_PROPOSAL_MESSAGE,
+  MAX_SMALL_MESSAGE,
+  PROTOCOLS,
+  WeftError,
+} from '@weft/core';
+import type { Logger } from 'pino';
+import { type NodeHost, type RpcContext, serveProtocol } from '../net/index.js';
+import type { NodeMetrics } from '../ops/index.js';
+import type { ChannelRuntime } from './channel-runtime.js';
+import type { NodeDirectory } from './directory.js';
+
+export interface HandlerContext {
+  host: NodeHost;
+  channels: ReadonlyMap<string, ChannelRuntime>;
+  directory: NodeDirectory;
+  hello: () => Hello;
+  log: Logger;
+  metrics: NodeMetrics;
+}
+
+/** Blocks served per /weft/blocks request, so one request cannot pin a node for long. */
+export const MAX_BLOCKS_PER_REQUEST = 100;
+const TIMEOUT_MS = 30_000;
+
+class ProtocolError extends WeftError {}
+
+function refuse(code: string, message: string): never {
+  throw new ProtocolError(code, message);
+}
+
+/**
+ * Registers every node protocol once per host; each request names its
+ * channel and is routed to that channel's runtime, after checking that the
+ * caller may see that channel's data (a node certified by the channel's
+ * config; gateway calls are open to light clients by design).
+ */
+export async function serveNodeProtocols(h: HandlerContext): Promise<Array<() => Promise<void>>> {
+  const runtime = (name: string, role: string) => {
+    const rt = h.channels.get(name);
+    if (!rt) refuse('NODE_UNKNOWN_CHANNEL', `this node has not joined channel ${name}`);
+    return rt;
+  };
+  const memberOf = (name: string, ctx: RpcContext) => {
+    if (!h.directory.isChannelMember(name, ctx.publicKey))
+      refuse('NET_FORBIDDEN', `not a member of channel ${name}`);
+  };
+  const onInternalError = (err: unknown, protocol: string) =>
+    h.log.error({ err, protocol }, 'protocol handler failed');
+  const onMisbehaviour = (e: { peer: { toString(): string }; code: string; protocol: string }) =>
+    h.log.warn(
+      { peer: e.peer.toString(), code: e.code, protocol: e.protocol },
+      'peer misbehaved; disconnected',
+    );
+  const serve = (
+    protocol: string,
+    access: 'members' | 'public',
+    maxRequestBytes: number,
+    handler: Parameters<typeof serveProtocol>[2]['handler'],
+  ) =>
+    serveProtocol(h.host, protocol, {
+      access,
+      maxRequestBytes,
+      timeoutMs: TIMEOUT_MS,
+      handler,
+      onInternalError,
+      onMisbehaviour,
+    });
+
+  return Promise.all([
+    serve(PROTOCOLS.hello, 'public', MAX_HELLO_BYTES, async (req, ctx) => {
+      const hello = decodeHello(req);
+      if (!ctx.publicKey || !equalBytes(hello.cert.publicKey, ctx.publicKey))
+        refuse('NODE_HELLO_KEY', 'the certificate is not for this connection key');
+      const declared = hello.channels.map((c) => ({ channel: c.name, roles: c.roles }));
+      const known = await h.directory.certify(hello.cert, declared);
+      if (!known) refuse('NET_FORBIDDEN', 'no joined channel certifies this certificate');
+      return encodeHello(h.hello());
+    }),
+    serve(PROTOCOLS.broadcast, 'members', MAX_BROADCAST_REQUEST, async (req, ctx) => {
+      const { channel, envelope } = decodeBroadcastRequest(req);
+      memberOf(channel, ctx);
+      const orderer = runtime(channel, 'orderer').orderer;
+      if (!orderer) refuse('NODE_NOT_ORDERER', `this node does not order channel ${channel}`);
+      const ack = await orderer.broadcast(envelope);
+      return encodeBroadcastAck({ channel, block: ack.block, index: ack.index });
+    }),
+    serve(PROTOCOLS.deliver, 'members', MAX_SMALL_MESSAGE, (req, ctx) => {
+      const { channel, from } = decodeBlocksRequest(req);
+      memberOf(channel, ctx);
+      const orderer = runtime(channel, 'orderer').orderer;
+      if (!orderer) refuse('NODE_NOT_ORDERER', `this node does not order channel ${channel}`);
+      return mapBlocks(orderer.deliver(from, ctx.signal));
+    }),
+    serve(PROTOCOLS.blocks, 'members', MAX_SMALL_MESSAGE, (req, ctx) => {
+      const { channel, from, to } = decodeBlocksRequest(req);
+      memberOf(channel, ctx);
+      const ledger = runtime(channel, 'peer').ledger;
+      if (!ledger) refuse('NODE_NOT_PEER', `this node keeps no ledger of channel ${channel}`);
+      const end = Math.min(
+        to ?? Number.MAX_SAFE_INTEGER,
+        from + MAX_BLOCKS_PER_REQUEST,
+        ledger.info().height,
+      );
+      return (async function* () {
+        for (let n = from; n < end && !ctx.signal.aborted; n++) {
+          const stored = await ledger.getBlock(n);
+          if (!stored) return;
+          yield stored.bytes;
+        }
+      })();
+    }),
+    serve(PROTOCOLS.endorse, 'members', MAX_SIGNED_PROPOSAL_MESSAGE, async (req, ctx) => {
+      const request = decodeEndorseRequest(req);
+      memberOf(request.channel, ctx);
+      const endorser = runtime(request.channel, 'peer').endorser;
+      if (!endorser) refuse('NODE_NOT_PEER', `this node does not endorse on ${request.channel}`);
+      return encodeEndorseResponse(await endorser.endorse(request));
+    }),
+    serve(PROTOCOLS.gateway, 'public', MAX_SIGNED_PROPOSAL_MESSAGE, async (req) => {
+      const request = decodeGatewayRequest(req);
+      const rt = runtime(request.channel, 'gateway');
+      const gateway = rt.gateway;
+      if (!gateway || !rt.ledger)
+        refuse('NODE_NOT_GATEWAY', `no gateway for ${request.channel} here`);
+      switch (request.type) {
+        case 'submit':
+          return encodeTxStatus(await gateway.submit(request.signedProposal, request.wait));
+        case 'status':
+          return encodeTxStatus(await gateway.status(request.txid, request.wait));
+        case 'coins': {
+          const page = await rt.ledger.getCoins({
+            owner: request.owner,
+            limit: request.limit,
+            after: request.after,
+          });
+          return encodeCoinPage({
+            coins: page.coins.map((c) => ({
+              key: c.key,
+              amount: c.coin.amount,
+              label: c.coin.label,
+            })),
+            next: page.next,
+          });
+        }
+      }
+    }),
+  ]);
+}
+
+async function* mapBlocks(blocks: AsyncIterable<Parameters<typeof encodeBlock>[0]>) {
+  for await (const block of blocks) yield encodeBlock(block);
+}

@@ -1,0 +1,100 @@
+import { access, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { toHex, txCodeName } from '@weft/core';
+import { GatewayClient } from '../client/gateway-client.js';
+import { mintProposal } from '../client/proposals.js';
+import { loadMember } from '../material/member.js';
+import { type DevNetworkLayout, type PreparedNetwork, prepareDevNetwork } from './dev-network.js';
+import { type NodeProcess, startNodeProcess, stopNodeProcess, waitHealthy } from './supervisor.js';
+
+export interface UpOptions extends DevNetworkLayout {
+  /** Coins minted to each demo client the first time. */
+  startingCoins: bigint;
+  out: (line: string) => void;
+}
+
+export interface RunningNetwork {
+  prepared: PreparedNetwork;
+  processes: NodeProcess[];
+  stop(): Promise<void>;
+}
+
+/**
+ * `weft up`: prepares (or finds) the dev network, starts every node as its
+ * own process, waits until each answers /healthz, mints starting coins to
+ * the demo clients once, and prints what runs where.
+ */
+export async function up(options: UpOptions): Promise<RunningNetwork> {
+  const prepared = await prepareDevNetwork(options);
+  const processes: NodeProcess[] = [];
+  const stop = async () => {
+    await Promise.all(processes.map((p) => stopNodeProcess(p)));
+  };
+  try {
+    const logDir = path.join(path.resolve(options.dir), 'logs');
+    for (const node of prepared.nodes) {
+      processes.push(
+        await startNodeProcess({ name: node.name, configFile: node.configFile, logDir }),
+      );
+    }
+    await Promise.all(prepared.nodes.map((n, i) => waitHealthy(n.opsUrl, processes[i]!)));
+    await mintStartingCoins(prepared, options);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  options.out(describe(prepared, options));
+  return { prepared, processes, stop };
+}
+
+async function mintStartingCoins(prepared: PreparedNetwork, options: UpOptions): Promise<void> {
+  const marker = path.join(path.resolve(options.dir), 'minted');
+  const done = await access(marker).then(
+    () => true,
+    () => false,
+  );
+  if (done || options.startingCoins <= 0n) return;
+  const bankOrg = prepared.manifest.orgs.find((o) => o.kind === 'bank');
+  const bank = bankOrg?.members.find((m) => m.role === 'cb');
+  if (!bankOrg || !bank) return;
+  const banker = await loadMember(path.join(prepared.materialDir, 'orgs', bankOrg.name, bank.name));
+  const clients = prepared.manifest.orgs.flatMap((o) =>
+    o.members.filter((m) => m.role === 'client').map((m) => m.publicKey),
+  );
+  const gateways = prepared.nodes.filter((n) => n.roles.includes('gateway')).map((n) => n.ws);
+  const client = await GatewayClient.connect({ gateways, channel: options.channel });
+  try {
+    const { signedProposal } = await mintProposal(
+      options.channel,
+      [banker],
+      clients.map((owner) => ({
+        amount: options.startingCoins,
+        owner: Uint8Array.from(Buffer.from(owner, 'hex')),
+        label: 'FBC',
+      })),
+    );
+    const status = await client.submit(signedProposal, true);
+    if (status.status !== 'committed')
+      throw new Error(`starting mint not committed: ${status.status}`);
+    options.out(
+      `minted ${options.startingCoins} FBC to ${clients.length} demo clients (${txCodeName(status.code)}, block ${status.block}, tx ${toHex(status.txid).slice(0, 16)}...)\n`,
+    );
+    await writeFile(marker, `${toHex(status.txid)}\n`);
+  } finally {
+    await client.close();
+  }
+}
+
+function describe(prepared: PreparedNetwork, options: UpOptions): string {
+  const lines = [
+    `weft dev network ${prepared.fresh ? 'created' : 'resumed'} in ${path.resolve(options.dir)}`,
+    `channel ${options.channel}, genesis ${prepared.genesisHash}`,
+    ...prepared.nodes.map(
+      (n) =>
+        `  ${n.name.padEnd(16)} ${n.roles.join('+').padEnd(13)} tcp ${n.tcp}  ws ${n.ws}  ops ${n.opsUrl}`,
+    ),
+    `logs: ${path.join(path.resolve(options.dir), 'logs')}`,
+    'Ctrl-C stops every node; run again to resume.',
+  ];
+  return `${lines.join('\n')}\n`;
+}
