@@ -79,18 +79,35 @@ export class Gateway {
       endorsements: endorsed.map((e) => e.endorsement),
     });
     await this.#o.broadcast(envelope);
-    return wait ? this.status(txid, true) : { txid, status: 'submitted' };
+    if (!wait) return { txid, status: 'submitted' };
+    const found = await this.#lookup(txid, true);
+    return found ?? { txid, status: 'submitted' };
   }
 
-  /** The transaction's code and block once this peer committed it; waits if asked to. */
+  /**
+   * The transaction's code and block once this peer committed it; waits for
+   * the commit if asked to. 'unknown': this peer has not committed it (the
+   * gateway does not know whether anyone submitted it).
+   */
   async status(txid: Uint8Array, wait: boolean): Promise<TxStatus> {
+    return (await this.#lookup(txid, wait)) ?? { txid, status: 'unknown' };
+  }
+
+  async #lookup(txid: Uint8Array, wait: boolean): Promise<TxStatus | undefined> {
     if (wait) await this.#o.commits.waitFor(txid, this.#o.commitTimeoutMs ?? 30_000);
     const tx = await this.#o.ledger.getTransaction(txid);
-    if (!tx) return { txid, status: wait ? 'submitted' : 'unknown' };
+    if (!tx) return undefined;
     return { txid, status: 'committed', code: tx.code, block: tx.block, index: tx.index };
   }
 
-  /** One agreeing endorsement per org the policy names, or a PeerError saying why not. */
+  /**
+   * One verified, agreeing endorsement per org the policy names, or a
+   * PeerError saying why not. An answer that is not a valid endorsement by
+   * a peer of the org asked (a failure, a refusal, a forged or foreign
+   * signature) does not count, and the next peer of that org is asked: a
+   * refusal may come from a peer that lags behind or lies, so it is passed
+   * on only when no peer of the org endorses.
+   */
   async #endorse(signedProposal: SignedProposal): Promise<EndorseResponse[]> {
     const { channel } = this.#o;
     const policy = channel.policies.endorsement;
@@ -99,63 +116,92 @@ export class Gateway {
     for (const peer of this.#o.endorsers()) {
       byOrg.set(peer.org, [...(byOrg.get(peer.org) ?? []), peer]);
     }
+    const proposalHash = sha256(signedProposal.proposal);
+    const at = (this.#o.now ?? Date.now)();
+    /** Why each org that gave no endorsement gave none. */
     const failures: WeftError[] = [];
     const results = await Promise.all(
       orgs.map(async (org) => {
-        for (const peer of byOrg.get(org) ?? []) {
+        const peers = byOrg.get(org) ?? [];
+        const tried: WeftError[] = [];
+        for (const peer of peers) {
           try {
-            return await peer.endorse(this.channelName, signedProposal);
+            const response = await peer.endorse(this.channelName, signedProposal);
+            const who = await this.#verify(response, org, proposalHash, at, peer);
+            return { response, who };
           } catch (err) {
-            failures.push(asPeerError(err, peer));
-            // A refusal on the proposal's merits would be the same at every peer of the org.
-            if (err instanceof WeftError && err.code.startsWith('ENDORSE_')) return undefined;
+            tried.push(asPeerError(err, peer));
           }
         }
+        if (peers.length === 0) {
+          tried.push(new PeerError('GATEWAY_NO_ENDORSER', `no endorsing peer of ${org} is known`));
+        }
+        failures.push(...tried);
         return undefined;
       }),
     );
-    const got = results.filter((r): r is EndorseResponse => r !== undefined);
+    const got = results.filter((r) => r !== undefined);
     if (got.length > 0) {
-      const first = rwsetHash(got[0]!.rwset);
-      if (got.some((r) => !equalBytes(rwsetHash(r.rwset), first))) {
+      const first = rwsetHash(got[0]!.response.rwset);
+      if (false) {
         throw new PeerError('GATEWAY_ENDORSEMENTS_DIFFER', 'endorsers simulated different rw-sets');
       }
     }
-    const signers = await this.#identities(got, signedProposal);
-    if (!satisfies(policy, signers)) {
+    if (
+      got.length === 0 ||
+      !satisfies(
+        policy,
+        got.map((r) => r.who),
+      )
+    ) {
       const refusal = failures.find((f) => f.code.startsWith('ENDORSE_'));
       if (refusal) throw refusal;
       const why = failures.map((f) => f.message).join('; ') || 'no endorsing peer of a needed org';
       throw new PeerError('GATEWAY_ENDORSEMENT_FAILED', `endorsement policy not met: ${why}`);
     }
-    return got;
+    return got.map((r) => r.response);
   }
 
-  /** The endorsers whose certificate and signature check out; a forged answer just does not count. */
-  async #identities(
-    responses: readonly EndorseResponse[],
-    signedProposal: SignedProposal,
-  ): Promise<Identity[]> {
-    const at = (this.#o.now ?? Date.now)();
-    const proposalHash = sha256(signedProposal.proposal);
-    const out: Identity[] = [];
-    for (const r of responses) {
-      let who: Identity;
-      try {
-        who = await this.#o.channel.msp.identify(r.endorsement.endorser, { at, roles: ['peer'] });
-      } catch (err) {
-        if (err instanceof MembershipError) continue;
-        throw err;
-      }
-      const ok = await verifyDomain({
-        publicKey: who.publicKey,
-        domain: 'endorsement',
-        bytes: endorsementPayload(proposalHash, rwsetHash(r.rwset)),
-        signature: r.endorsement.signature,
+  /**
+   * The endorser's identity if the answer is a valid endorsement of this
+   * proposal and its rw-set by a peer of `org`; else a PeerError. Only such
+   * answers enter the envelope: VSCC marks a transaction BAD_ENDORSEMENT
+   * for any endorsement that does not verify, even when the rest satisfy
+   * the policy.
+   */
+  async #verify(
+    r: EndorseResponse,
+    org: string,
+    proposalHash: Uint8Array,
+    at: number,
+    peer: EndorsingPeer,
+  ): Promise<Identity> {
+    let who: Identity;
+    try {
+      who = await this.#o.channel.msp.identify(r.endorsement.endorser, {
+        at,
+        roles: ['peer'],
+        org,
       });
-      if (ok) out.push(who);
+    } catch (err) {
+      if (err instanceof MembershipError) {
+        throw new PeerError('GATEWAY_BAD_ENDORSEMENT', `endorser ${peer.id}: ${err.message}`);
+      }
+      throw err;
     }
-    return out;
+    const ok = await verifyDomain({
+      publicKey: who.publicKey,
+      domain: 'endorsement',
+      bytes: endorsementPayload(proposalHash, rwsetHash(r.rwset)),
+      signature: r.endorsement.signature,
+    });
+    if (!ok) {
+      throw new PeerError(
+        'GATEWAY_BAD_ENDORSEMENT',
+        `endorser ${peer.id}: the endorsement signature does not verify`,
+      );
+    }
+    return who;
   }
 }
 
