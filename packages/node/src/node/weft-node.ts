@@ -9,6 +9,7 @@ import {
   type Hello,
   MAX_HELLO_BYTES,
   PROTOCOLS,
+  toHex,
 } from '@weft/core';
 import type { Logger } from 'pino';
 import type { NodeConfig } from '../config/index.js';
@@ -210,11 +211,15 @@ export class WeftNode {
   }
 
   health(): HealthReport {
-    const channels = [...this.channels.values()].map((rt) => ({
-      name: rt.name,
-      height: rt.height(),
-      roles: rt.roles,
-    }));
+    const channels = [...this.channels.values()].map((rt) => {
+      const info = rt.ledger?.info();
+      return {
+        name: rt.name,
+        height: rt.height(),
+        roles: rt.roles,
+        ...(info ? { commitHash: toHex(info.commitHash), txCount: info.txCount } : {}),
+      };
+    });
     return { ready: true, channels };
   }
 
