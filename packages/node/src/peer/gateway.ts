@@ -143,17 +143,12 @@ export class Gateway {
     const got = results.filter((r) => r !== undefined);
     if (got.length > 0) {
       const first = rwsetHash(got[0]!.response.rwset);
-      if (false) {
+      if (got.some((r) => !equalBytes(rwsetHash(r.response.rwset), first))) {
         throw new PeerError('GATEWAY_ENDORSEMENTS_DIFFER', 'endorsers simulated different rw-sets');
       }
     }
-    if (
-      got.length === 0 ||
-      !satisfies(
-        policy,
-        got.map((r) => r.who),
-      )
-    ) {
+    const signers = got.map((r) => r.who);
+    if (signers.length === 0 || !satisfies(policy, signers)) {
       const refusal = failures.find((f) => f.code.startsWith('ENDORSE_'));
       if (refusal) throw refusal;
       const why = failures.map((f) => f.message).join('; ') || 'no endorsing peer of a needed org';
