@@ -11,7 +11,9 @@ import type { Membership } from './membership.js';
  *   node's certificate is not in any channel config (only its org's root
  *   is), so a node we do not know yet is admitted to present it (the node
  *   layer's hello). One that has not become a member within the
- *   introduction time is penalised and disconnected (`onCandidate`).
+ *   introduction time is penalised and disconnected (`onCandidate`; the
+ *   host keeps the clock). A candidate that has become a member no longer
+ *   holds a slot.
  * - WebSocket listener: anyone (browsers, light clients), bounded in number
  *   and marked, so protocols can tell them apart.
  * - Everyone: refused while in the penalty box.
@@ -31,7 +33,7 @@ export interface PeerGateOptions {
    * connect or disconnect; without this its light-client slot would leak.
    */
   isConnected?: (peerId: string) => boolean;
-  /** At most this many TCP peers waiting to prove membership at once. */
+  /** At most this many peers waiting to prove membership (TCP, or dialled by us) at once. */
   maxCandidates?: number;
 }
 
@@ -57,8 +59,8 @@ export class PeerGate {
   readonly #penalised = new Map<string, number>();
   /** Light clients by PeerId string, with the time they were admitted. */
   readonly #lightClients = new Map<string, number>();
-  /** TCP peers admitted to introduce themselves, with the time they were admitted. */
-  readonly #candidates = new Map<string, number>();
+  /** Peers admitted to introduce themselves, by PeerId string, with the time they were admitted. */
+  readonly #candidates = new Map<string, { peer: PeerId; at: number }>();
   readonly maxCandidates: number;
   /** Called once per newly admitted candidate; the host sets the deadline for its introduction. */
   onCandidate: (peer: PeerId) => void = () => {};
@@ -72,9 +74,27 @@ export class PeerGate {
     this.maxCandidates = options.maxCandidates ?? DEFAULT_MAX_CANDIDATES;
   }
 
-  /** A TCP peer admitted to prove its membership, that has not yet. */
+  /** A peer admitted to prove its membership (over TCP, or dialled by us) that has not yet. */
   isCandidate(peer: PeerId): boolean {
     return this.#candidates.has(peer.toString()) && !this.isMember(peer);
+  }
+
+  /** Candidate slots in use: admitted peers that are not (yet) members. */
+  get candidateCount(): number {
+    let n = 0;
+    for (const { peer } of this.#candidates.values()) if (!this.isMember(peer)) n++;
+    return n;
+  }
+
+  /**
+   * Ends `peer`'s candidacy if it has become a member, releasing its slot
+   * (the host calls this at the introduction deadline). Returns whether it
+   * is a member.
+   */
+  graduate(peer: PeerId): boolean {
+    if (!this.isMember(peer)) return false;
+    this.#candidates.delete(peer.toString());
+    return true;
   }
 
   isMember(peer: PeerId): boolean {
@@ -134,13 +154,17 @@ export class PeerGate {
     const id = peer.toString();
     if (this.#candidates.has(id)) return true;
     if (this.#candidates.size >= this.maxCandidates) {
+      // Members that introduced themselves no longer need a slot; nor do
+      // candidates whose upgrade failed long ago.
       const cutoff = this.#now() - SLOT_GRACE_MS;
-      for (const [c, at] of this.#candidates) {
-        if (at < cutoff && !this.isConnected(c)) this.#candidates.delete(c);
+      for (const [c, entry] of this.#candidates) {
+        if (this.isMember(entry.peer) || (entry.at < cutoff && !this.isConnected(c))) {
+          this.#candidates.delete(c);
+        }
       }
       if (this.#candidates.size >= this.maxCandidates) return false;
     }
-    this.#candidates.set(id, this.#now());
+    this.#candidates.set(id, { peer, at: this.#now() });
     this.onCandidate(peer);
     return true;
   }

@@ -72,6 +72,8 @@ export interface NodeHostOptions {
    * node layer's hello) before it is penalised and disconnected. Default 10 s.
    */
   introductionMs?: number;
+  /** At most this many such peers at once (default 64); more strangers are refused. */
+  maxCandidates?: number;
 }
 
 const DEFAULT_INTRODUCTION_MS = 10_000;
@@ -103,6 +105,7 @@ export async function createNodeHost(options: NodeHostOptions): Promise<NodeHost
     membership: options.membership,
     penaltyMs: options.penaltyMs,
     maxLightClients: options.maxLightClients,
+    maxCandidates: options.maxCandidates,
   });
   const limits = options.limits ?? {};
   const window = options.maxStreamWindowBytes ?? DEFAULT_STREAM_WINDOW;
@@ -160,26 +163,53 @@ export async function createNodeHost(options: NodeHostOptions): Promise<NodeHost
   });
   host.addEventListener('peer:disconnect', (evt) => gate.forget(evt.detail));
   gate.isConnected = (id) => host.getConnections(peerIdFromString(id)).length > 0;
+
+  // Introduction deadlines, one per candidate, counted from its first
+  // admission: reconnecting does not restart the clock.
   const introductionMs = options.introductionMs ?? DEFAULT_INTRODUCTION_MS;
-  gate.onCandidate = (peer) => {
+  const deadlines = new Map<string, ReturnType<typeof setTimeout>>();
+  const introduce = (peer: PeerId): void => {
+    const id = peer.toString();
+    if (deadlines.has(id)) return;
     const timer = setTimeout(() => {
-      if (gate.isMember(peer) || host.getConnections(peer).length === 0) return;
+      deadlines.delete(id);
+      if (gate.graduate(peer) || !gate.isCandidate(peer)) return;
+      // Not connected (yet): a connection that opens later starts a new introduction.
+      if (host.getConnections(peer).length === 0) return;
       gate.penalise(peer, introductionMs * 6);
       void host.hangUp(peer).catch(() => {});
     }, introductionMs);
-    timer.unref();
+    timer.unref?.();
+    deadlines.set(id, timer);
   };
+  gate.onCandidate = introduce;
+  host.addEventListener('connection:open', (evt) => {
+    const conn = evt.detail;
+    // Admitted before a penalty (still upgrading while it was handed out): refuse it now.
+    if (gate.isPenalised(conn.remotePeer)) {
+      void conn.close().catch(() => conn.abort(new NetError('NET_FORBIDDEN', 'peer is penalised')));
+    } else if (gate.isCandidate(conn.remotePeer)) {
+      introduce(conn.remotePeer);
+    }
+  });
+  host.addEventListener('stop', () => {
+    for (const timer of deadlines.values()) clearTimeout(timer);
+    deadlines.clear();
+  });
   return host;
 }
 
-/** Closes connections to peers that are no longer members (after a membership change). */
+/**
+ * Closes connections to peers that are no longer members (after a membership
+ * change). Candidates still introducing themselves are left to their deadline.
+ */
 export async function enforceMembership(host: NodeHost): Promise<PeerId[]> {
   const gate = host.services.access;
   const dropped: PeerId[] = [];
   for (const conn of host.getConnections()) {
     const peer = conn.remotePeer;
-    if (gate.isMember(peer)) continue;
-    // Non-members may stay only as WebSocket light clients.
+    if (gate.isMember(peer) || gate.isCandidate(peer)) continue;
+    // Other non-members may stay only as WebSocket light clients.
     if (isWebSocketAddr(conn.remoteAddr) && conn.direction === 'inbound') continue;
     if (!dropped.some((p) => p.equals(peer))) dropped.push(peer);
     await conn.close().catch(() => conn.abort(new NetError('NET_FORBIDDEN', 'no longer a member')));

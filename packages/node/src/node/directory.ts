@@ -37,6 +37,11 @@ export class NodeDirectory implements Membership {
     for (const o of channel.config.orderers) await this.certify(o.cert, []);
   }
 
+  /** Keys known, other than `self`'s. */
+  countOthers(self: Uint8Array): number {
+    return this.#known.size - (this.isMember(self) ? 1 : 0);
+  }
+
   isMember(publicKey: Uint8Array): boolean {
     return this.#known.has(toHex(publicKey));
   }

@@ -51,7 +51,7 @@ function refuse(code: string, message: string): never {
  * config; gateway calls are open to light clients by design).
  */
 export async function serveNodeProtocols(h: HandlerContext): Promise<Array<() => Promise<void>>> {
-  const runtime = (name: string, role: string) => {
+  const runtime = (name: string) => {
     const rt = h.channels.get(name);
     if (!rt) refuse('NODE_UNKNOWN_CHANNEL', `this node has not joined channel ${name}`);
     return rt;
@@ -95,7 +95,7 @@ export async function serveNodeProtocols(h: HandlerContext): Promise<Array<() =>
     serve(PROTOCOLS.broadcast, 'members', MAX_BROADCAST_REQUEST, async (req, ctx) => {
       const { channel, envelope } = decodeBroadcastRequest(req);
       memberOf(channel, ctx);
-      const orderer = runtime(channel, 'orderer').orderer;
+      const orderer = runtime(channel).orderer;
       if (!orderer) refuse('NODE_NOT_ORDERER', `this node does not order channel ${channel}`);
       const ack = await orderer.broadcast(envelope);
       return encodeBroadcastAck({ channel, block: ack.block, index: ack.index });
@@ -103,14 +103,14 @@ export async function serveNodeProtocols(h: HandlerContext): Promise<Array<() =>
     serve(PROTOCOLS.deliver, 'members', MAX_SMALL_MESSAGE, (req, ctx) => {
       const { channel, from } = decodeBlocksRequest(req);
       memberOf(channel, ctx);
-      const orderer = runtime(channel, 'orderer').orderer;
+      const orderer = runtime(channel).orderer;
       if (!orderer) refuse('NODE_NOT_ORDERER', `this node does not order channel ${channel}`);
       return mapBlocks(orderer.deliver(from, ctx.signal));
     }),
     serve(PROTOCOLS.blocks, 'members', MAX_SMALL_MESSAGE, (req, ctx) => {
       const { channel, from, to } = decodeBlocksRequest(req);
       memberOf(channel, ctx);
-      const ledger = runtime(channel, 'peer').ledger;
+      const ledger = runtime(channel).ledger;
       if (!ledger) refuse('NODE_NOT_PEER', `this node keeps no ledger of channel ${channel}`);
       const end = Math.min(
         to ?? Number.MAX_SAFE_INTEGER,
@@ -128,13 +128,13 @@ export async function serveNodeProtocols(h: HandlerContext): Promise<Array<() =>
     serve(PROTOCOLS.endorse, 'members', MAX_SIGNED_PROPOSAL_MESSAGE, async (req, ctx) => {
       const request = decodeEndorseRequest(req);
       memberOf(request.channel, ctx);
-      const endorser = runtime(request.channel, 'peer').endorser;
+      const endorser = runtime(request.channel).endorser;
       if (!endorser) refuse('NODE_NOT_PEER', `this node does not endorse on ${request.channel}`);
       return encodeEndorseResponse(await endorser.endorse(request));
     }),
     serve(PROTOCOLS.gateway, 'public', MAX_SIGNED_PROPOSAL_MESSAGE, async (req) => {
       const request = decodeGatewayRequest(req);
-      const rt = runtime(request.channel, 'gateway');
+      const rt = runtime(request.channel);
       const gateway = rt.gateway;
       if (!gateway || !rt.ledger)
         refuse('NODE_NOT_GATEWAY', `no gateway for ${request.channel} here`);

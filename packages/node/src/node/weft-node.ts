@@ -220,7 +220,11 @@ export class WeftNode {
         ...(info ? { commitHash: toHex(info.commitHash), txCount: info.txCount } : {}),
       };
     });
-    return { ready: true, channels };
+    return {
+      ready: true,
+      channels,
+      knownNodes: this.directory.countOthers(this.#hello.cert.publicKey),
+    };
   }
 
   async close(): Promise<void> {

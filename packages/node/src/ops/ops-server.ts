@@ -20,6 +20,8 @@ export interface HealthReport {
   channels: ChannelHealth[];
   /** Why the node is not ready (or degraded), for humans. */
   reasons?: string[];
+  /** Other nodes whose certificates this node has verified (its hello partners and known orderers). */
+  knownNodes?: number;
 }
 
 export interface OpsServerOptions {
@@ -85,6 +87,7 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
       status: report.ready ? 'ok' : 'unavailable',
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       channels: report.channels,
+      ...(report.knownNodes !== undefined ? { knownNodes: report.knownNodes } : {}),
       ...(report.reasons?.length ? { reasons: report.reasons } : {}),
     });
   }

@@ -133,7 +133,13 @@ export async function prepareDevNetwork(layout: DevNetworkLayout): Promise<Prepa
     genesisHash: genesis.hashHex,
     materialDir,
     gateways: nodes.filter((n) => n.roles.includes('gateway')).map((n) => n.ws),
-    nodes: nodes.map((n) => ({ name: n.name, roles: n.roles, tcp: n.tcp, ws: n.ws, ops: n.opsUrl })),
+    nodes: nodes.map((n) => ({
+      name: n.name,
+      roles: n.roles,
+      tcp: n.tcp,
+      ws: n.ws,
+      ops: n.opsUrl,
+    })),
   };
   await writeFile(path.join(dir, NETWORK_FILE), `${JSON.stringify(info, null, 2)}\n`);
   return {

@@ -39,6 +39,7 @@ export async function waitHealthy(
   url: string,
   proc: NodeProcess,
   timeoutMs = 60_000,
+  accept: (health: { knownNodes?: number }) => boolean = () => true,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
@@ -49,7 +50,7 @@ export async function waitHealthy(
     if (exited) throw new Error(`${proc.name} exited; see ${proc.logFile}`);
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
+      if (res.ok && accept((await res.json()) as { knownNodes?: number })) return;
     } catch {
       // not listening yet
     }

@@ -38,6 +38,17 @@ export async function up(options: UpOptions): Promise<RunningNetwork> {
       );
     }
     await Promise.all(prepared.nodes.map((n, i) => waitHealthy(n.opsUrl, processes[i]!)));
+    // Every node has introduced itself to every other: gateways can reach all endorsers.
+    await Promise.all(
+      prepared.nodes.map((n, i) =>
+        waitHealthy(
+          n.opsUrl,
+          processes[i]!,
+          60_000,
+          (h) => (h.knownNodes ?? 0) >= prepared.nodes.length - 1,
+        ),
+      ),
+    );
     await mintStartingCoins(prepared, options);
   } catch (err) {
     await stop();

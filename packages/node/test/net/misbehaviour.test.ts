@@ -25,6 +25,7 @@ const SEED = 'net-misbehaviour-test';
 const ECHO = '/weft/test/echo/1.0.0';
 const PUBLIC_ECHO = '/weft/test/public-echo/1.0.0';
 const CALL = { maxResponseBytes: 4096, timeoutMs: 3000 };
+const INTRODUCTION_MS = 300;
 
 /**
  * Writes raw bytes on a protocol stream over a fresh connection and reads
@@ -77,7 +78,11 @@ describe('net: misbehaving peers', () => {
     );
     members = membershipOf(s!, g!, o!, l!);
     leaverKey = l!.publicKey;
-    server = await pool.start(s!, members, { listen: LISTEN_BOTH, penaltyMs: 60_000 });
+    server = await pool.start(s!, members, {
+      listen: LISTEN_BOTH,
+      penaltyMs: 60_000,
+      introductionMs: INTRODUCTION_MS,
+    });
     good = await pool.start(g!, members);
     offender = await pool.start(o!, members);
     vandal = await pool.start(v!, membershipOf(s!));
@@ -164,6 +169,20 @@ describe('net: misbehaving peers', () => {
       [leaver.peerId.toString()],
       'light clients on WebSockets stay',
     );
+    await eventually(() => server.getConnections(leaver.peerId).length === 0, 'disconnection');
+    await eventually(
+      () => leaver.getConnections(server.peerId).length === 0,
+      'the leaver noticing',
+    );
+    // Coming back it is only a candidate: refused members protocols, then cut and penalised.
+    const gate = server.services.access;
+    await rejectsWithCode(
+      () => callProtocol(leaver, tcpAddr(server), ECHO, utf8('again'), CALL),
+      'NET_FORBIDDEN',
+    );
+    assert.isTrue(gate.isCandidate(leaver.peerId));
+    assert.deepEqual(await enforceMembership(server), [], 'a candidate is left to its deadline');
+    await eventually(() => gate.isPenalised(leaver.peerId), 'the introduction deadline');
     await eventually(() => server.getConnections(leaver.peerId).length === 0, 'disconnection');
     await eventually(
       () => leaver.getConnections(server.peerId).length === 0,

@@ -37,18 +37,21 @@ describe('net: request/response over real libp2p hosts', () => {
   let server: NodeHost;
   let member: NodeHost;
   let outsider: NodeHost;
+  let stranger: NodeHost;
   const foreverStopped = signal<boolean>();
   const silentAborted = signal();
 
   before(async () => {
-    const [s, m, o] = await Promise.all(
-      ['server', 'member', 'outsider'].map((n) => testPeer(SEED, n)),
+    const [s, m, o, x] = await Promise.all(
+      ['server', 'member', 'outsider', 'stranger'].map((n) => testPeer(SEED, n)),
     );
     const members = membershipOf(s!, m!);
     server = await pool.start(s!, members, { listen: LISTEN_BOTH });
     member = await pool.start(m!, members, { listen: { tcp: LISTEN_BOTH.tcp } });
     // The outsider's own gate must let it dial the server; the server does not count it a member.
     outsider = await pool.start(o!, membershipOf(s!));
+    // A TCP non-member: a candidate at the server (deadlines: identity-gater.test.ts).
+    stranger = await pool.start(x!, membershipOf(s!));
 
     const base = { maxRequestBytes: 1024, timeoutMs: 3000 } as const;
     await serveProtocol(server, ECHO, { ...base, access: 'members', handler: (req) => req });
@@ -127,12 +130,40 @@ describe('net: request/response over real libp2p hosts', () => {
     assert.lengthOf(server.getConnections(member.peerId), 1);
   });
 
-  it('refuses a non-member on TCP', async () => {
-    await rejectsWithCode(
-      () => callProtocol(outsider, tcpAddr(server), WHOAMI, utf8(''), CALL),
-      'NET_DIAL_FAILED',
-    );
-    await eventually(() => server.getConnections(outsider.peerId).length === 0, 'no connection');
+  it('a non-member on TCP is only a candidate: public protocols yes, members ones NET_FORBIDDEN', async () => {
+    const gate = server.services.access;
+    const who = decode(await callProtocol(stranger, tcpAddr(server), WHOAMI, utf8(''), CALL), {
+      maxBytes: 1024,
+    }) as { member: boolean };
+    assert.isFalse(who.member);
+    assert.isTrue(gate.isCandidate(stranger.peerId));
+    assert.isFalse(gate.isLightClient(stranger.peerId));
+    let caught: unknown;
+    try {
+      await callProtocol(stranger, tcpAddr(server), ECHO, utf8('x'), CALL);
+    } catch (err) {
+      caught = err;
+    }
+    assert.instanceOf(caught, NetError);
+    assert.equal((caught as NetError).code, 'NET_FORBIDDEN');
+    assert.isTrue((caught as NetError).remote);
+    // Streaming members-only protocols are refused the same way.
+    await rejectsWithCode(async () => {
+      for await (const _ of streamProtocol(
+        stranger,
+        tcpAddr(server),
+        COUNT,
+        Uint8Array.of(3),
+        CALL,
+      )) {
+        assert.fail('no frame for a candidate');
+      }
+    }, 'NET_FORBIDDEN');
+    // Its one TCP connection stays for the introduction.
+    assert.lengthOf(server.getConnections(stranger.peerId), 1);
+    assert.isFalse(gate.isPenalised(stranger.peerId));
+    await stranger.hangUp(server.peerId);
+    await eventually(() => !gate.isCandidate(stranger.peerId), 'the candidate slot being freed');
   });
 
   it('a non-member on WebSocket may call public protocols only', async () => {
@@ -141,6 +172,7 @@ describe('net: request/response over real libp2p hosts', () => {
     }) as { member: boolean };
     assert.isFalse(who.member);
     assert.isTrue(server.services.access.isLightClient(outsider.peerId));
+    assert.isFalse(server.services.access.isCandidate(outsider.peerId), 'no introduction deadline');
     let caught: unknown;
     try {
       await callProtocol(outsider, wsAddr(server), ECHO, utf8('x'), CALL);
