@@ -244,7 +244,7 @@ const CANDIDATE_SEED = 'net-candidates-test';
 const ECHO = '/weft/test/echo/1.0.0';
 const WHOAMI = '/weft/test/whoami/1.0.0';
 const CALL = { maxResponseBytes: 1024, timeoutMs: 3000 };
-const INTRODUCTION_MS = 300;
+const INTRODUCTION_MS = 400;
 
 /** ECHO for members only; WHOAMI, public, answers one byte: 1 when the caller is a member. */
 async function serveTestProtocols(host: NodeHost): Promise<void> {

@@ -25,7 +25,7 @@ const SEED = 'net-misbehaviour-test';
 const ECHO = '/weft/test/echo/1.0.0';
 const PUBLIC_ECHO = '/weft/test/public-echo/1.0.0';
 const CALL = { maxResponseBytes: 4096, timeoutMs: 3000 };
-const INTRODUCTION_MS = 300;
+const INTRODUCTION_MS = 400;
 
 /**
  * Writes raw bytes on a protocol stream over a fresh connection and reads
