@@ -20,7 +20,6 @@ export * from './fabcoin/rules.js';
 export * from './identity/certificate.js';
 export * from './identity/msp.js';
 export * from './merkle/index.js';
-export * from './protocol/index.js';
 export {
   type Availability,
   EVALUATION_BUDGET,
@@ -42,6 +41,7 @@ export {
   type Role as PolicyRole,
   type Signer as PolicySigner,
 } from './policy/index.js';
+export * from './protocol/index.js';
 export * from './tx/endorsement.js';
 export * from './tx/envelope.js';
 export * from './tx/proposal.js';
