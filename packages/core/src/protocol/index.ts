@@ -1,3 +1,3 @@
+export * from './hello.js';
 export * from './ids.js';
 export * from './messages.js';
-export * from './hello.js';
