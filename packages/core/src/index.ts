@@ -47,6 +47,7 @@ export * from './tx/envelope.js';
 export * from './tx/proposal.js';
 export * from './tx/rwset.js';
 export * from './validate/codes.js';
+export * from './validate/signers.js';
 export * from './validate/state.js';
 export * from './validate/validate.js';
 export * from './validate/vscc.js';

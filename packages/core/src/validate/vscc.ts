@@ -19,10 +19,8 @@ import { endorsementPayload } from '../tx/endorsement.js';
 import { type ParsedTx, parseTx } from '../tx/envelope.js';
 import type { RWSet } from '../tx/rwset.js';
 import { TxCode } from './codes.js';
+import { checkCreator, checkEndorsement } from './signers.js';
 import type { VersionedValue } from './state.js';
-
-/** Roles allowed to create proposals. */
-export const CREATOR_ROLES = ['client', 'admin', 'cb'] as const;
 
 export interface TxCheckContext {
   channel: Channel;
@@ -95,19 +93,10 @@ export async function checkTx(bytes: Uint8Array, ctx: TxCheckContext): Promise<T
   const early = (code: TxCode): TxCheck => ({ code, txidRecorded: false, signerKeys: [] });
   const { proposal, envelope } = tx;
   if (proposal.channel !== channel.config.channel) return early(TxCode.BAD_PAYLOAD);
-  const creator = await identifyOrNull(channel, proposal.creator, { at, roles: CREATOR_ROLES });
-  if (!creator) return early(TxCode.UNKNOWN_CREATOR);
-
   const sp = envelope.signedProposal;
   const payload = endorsementPayload(tx.proposalHash, tx.rwsetHash);
-  const [creatorOk, authOk, endorsers] = await Promise.all([
-    verifyDomain({
-      publicKey: creator.publicKey,
-      domain: 'proposal',
-      bytes: sp.proposal,
-      signature: sp.signature,
-      backend,
-    }),
+  const [creatorCheck, authOk, endorsers] = await Promise.all([
+    checkCreator({ channel, creator: proposal.creator, signedProposal: sp, at, backend }),
     Promise.all(
       sp.auth.map((a) =>
         verifyDomain({
@@ -120,21 +109,16 @@ export async function checkTx(bytes: Uint8Array, ctx: TxCheckContext): Promise<T
       ),
     ),
     Promise.all(
-      envelope.endorsements.map(async (e) => {
-        const who = await identifyOrNull(channel, e.endorser, { at, roles: ['peer'] });
-        if (!who) return null;
-        const ok = await verifyDomain({
-          publicKey: who.publicKey,
-          domain: 'endorsement',
-          bytes: payload,
-          signature: e.signature,
-          backend,
-        });
-        return ok ? who : null;
+      envelope.endorsements.map(async (endorsement) => {
+        const c = await checkEndorsement({ channel, endorsement, payload, at, backend });
+        return c.ok ? c.identity : null;
       }),
     ),
   ]);
-  if (!creatorOk) return early(TxCode.BAD_CREATOR_SIGNATURE);
+  if (!creatorCheck.ok && creatorCheck.reason === 'membership')
+    return early(TxCode.UNKNOWN_CREATOR);
+  if (!creatorCheck.ok) return early(TxCode.BAD_CREATOR_SIGNATURE);
+  const creator = creatorCheck.identity;
 
   const signerKeys = new Set([creator.id]);
   const checked = checkedTx(tx);

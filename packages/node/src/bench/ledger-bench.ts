@@ -7,7 +7,7 @@ import { nativeEd25519 } from '../crypto/native-ed25519.js';
 import { ChannelLedger, openNodeDatabase } from '../ledger/index.js';
 import { CommitPipeline } from '../pipeline/commit-pipeline.js';
 import { VsccPool } from '../vscc-pool/index.js';
-import { percentile } from './stats.js';
+import { percentile, round } from './stats.js';
 
 export interface LedgerBenchOptions {
   /** Transactions to commit (single-output mints). */
@@ -126,7 +126,6 @@ export async function runLedgerBench(o: LedgerBenchOptions) {
       coinLatency.push(performance.now() - t0);
       coinsSeen += page.coins.length;
     }
-    const round = (n: number, d = 0) => Number(n.toFixed(d));
     const summary = (xs: number[]) => {
       const sorted = xs.sort((a, b) => a - b);
       return {

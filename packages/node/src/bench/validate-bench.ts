@@ -14,7 +14,7 @@ import { nativeEd25519 } from '../crypto/native-ed25519.js';
 import { ChannelLedger, openNodeDatabase } from '../ledger/index.js';
 import { CommitPipeline } from '../pipeline/commit-pipeline.js';
 import { VsccPool } from '../vscc-pool/index.js';
-import { percentile } from './stats.js';
+import { percentile, round } from './stats.js';
 
 export interface ValidateBenchOptions {
   kind: 'spend' | 'mint';
@@ -131,7 +131,6 @@ export async function runValidateBench(o: ValidateBenchOptions) {
     const txPerSec = o.txs / seconds;
     const limitTxPerSec = verifyPerSec / SIGS_PER_TX;
     latencies.sort((a, b) => a - b);
-    const round = (n: number, d = 0) => Number(n.toFixed(d));
     return {
       kind: o.kind,
       txs: o.txs,

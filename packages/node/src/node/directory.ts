@@ -1,4 +1,12 @@
-import { type Certificate, type Channel, MembershipError, type Role, toHex } from '@weft/core';
+import {
+  type Certificate,
+  type Channel,
+  equalBytes,
+  type Hello,
+  MembershipError,
+  type Role,
+  toHex,
+} from '@weft/core';
 import type { Membership } from '../net/index.js';
 
 /** A node this one knows to be certified, and what it says it does on which channel. */
@@ -63,13 +71,21 @@ export class NodeDirectory implements Membership {
   }
 
   /**
+   * A hello received on a connection authenticated as `connectionKey`: the
+   * certificate must be for that key (certificates are public; anyone can
+   * present someone else's). Returns the record, or undefined.
+   */
+  introduce(connectionKey: Uint8Array | undefined, hello: Hello): Promise<KnownNode | undefined> {
+    if (!connectionKey || !equalBytes(hello.cert.publicKey, connectionKey))
+      return Promise.resolve(undefined);
+    return this.certify(hello.cert, hello.channels);
+  }
+
+  /**
    * Records `cert` if some joined channel certifies it as a peer or
    * orderer; returns the record, or undefined when no channel does.
    */
-  async certify(
-    cert: Certificate,
-    declared: readonly { channel: string; roles: string[] }[],
-  ): Promise<KnownNode | undefined> {
+  async certify(cert: Certificate, declared: Hello['channels']): Promise<KnownNode | undefined> {
     const channels = new Set<string>();
     for (const [name, channel] of this.#channels) {
       try {
@@ -81,7 +97,7 @@ export class NodeDirectory implements Membership {
     }
     if (channels.size === 0) return undefined;
     const roles = new Map<string, string[]>();
-    for (const d of declared) if (channels.has(d.channel)) roles.set(d.channel, [...d.roles]);
+    for (const d of declared) if (channels.has(d.name)) roles.set(d.name, [...d.roles]);
     if (cert.role === 'orderer') {
       for (const name of channels)
         roles.set(name, [...new Set([...(roles.get(name) ?? []), 'orderer'])]);

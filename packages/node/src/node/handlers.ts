@@ -10,7 +10,6 @@ import {
   encodeEndorseResponse,
   encodeHello,
   encodeTxStatus,
-  equalBytes,
   type Hello,
   MAX_BROADCAST_REQUEST,
   MAX_HELLO_BYTES,
@@ -85,11 +84,9 @@ export async function serveNodeProtocols(h: HandlerContext): Promise<Array<() =>
   return Promise.all([
     serve(PROTOCOLS.hello, 'public', MAX_HELLO_BYTES, async (req, ctx) => {
       const hello = decodeHello(req);
-      if (!ctx.publicKey || !equalBytes(hello.cert.publicKey, ctx.publicKey))
-        refuse('NODE_HELLO_KEY', 'the certificate is not for this connection key');
-      const declared = hello.channels.map((c) => ({ channel: c.name, roles: c.roles }));
-      const known = await h.directory.certify(hello.cert, declared);
-      if (!known) refuse('NET_FORBIDDEN', 'no joined channel certifies this certificate');
+      const known = await h.directory.introduce(ctx.publicKey, hello);
+      if (!known)
+        refuse('NET_FORBIDDEN', 'no joined channel certifies this certificate for this connection');
       return encodeHello(h.hello());
     }),
     serve(PROTOCOLS.broadcast, 'members', MAX_BROADCAST_REQUEST, async (req, ctx) => {

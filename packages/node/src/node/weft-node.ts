@@ -200,10 +200,7 @@ export class WeftNode {
         timeoutMs: 10_000,
       });
       const hello = decodeHello(reply);
-      const known = await this.directory.certify(
-        hello.cert,
-        hello.channels.map((c) => ({ channel: c.name, roles: c.roles })),
-      );
+      const known = await this.directory.introduce(ed25519KeyOfPeer(peer), hello);
       this.log.debug({ peer: peer.toString(), org: known?.org, role: known?.role }, 'hello');
     } catch (err) {
       this.log.debug({ err, peer: peer.toString() }, 'hello failed');

@@ -1,12 +1,10 @@
 import {
   type Channel,
   CodecError,
-  CREATOR_ROLES,
+  checkCreator as checkProposalCreator,
   type Ed25519Backend,
-  MembershipError,
   type ParsedTx,
   parseTx,
-  verifyDomain,
 } from '@weft/core';
 import { OrdererError } from './errors.js';
 
@@ -48,29 +46,24 @@ export async function checkCreator(
 ): Promise<void> {
   const { channel, at, backend } = options;
   const name = channel.config.channel;
-  const creator = tx.proposal.creator;
-  try {
-    await channel.msp.identify(creator, { at, roles: CREATOR_ROLES });
-  } catch (err) {
-    if (!(err instanceof MembershipError)) throw err;
+  const checked = await checkProposalCreator({
+    channel,
+    creator: tx.proposal.creator,
+    signedProposal: tx.envelope.signedProposal,
+    at,
+    backend,
+  });
+  if (checked.ok) return;
+  if (checked.reason === 'membership') {
+    const err = checked.error;
     throw new OrdererError('ORDERER_UNKNOWN_CREATOR', `creator: ${err.message} (${err.code})`, {
       cause: err,
       channel: name,
     });
   }
-  const sp = tx.envelope.signedProposal;
-  const ok = await verifyDomain({
-    publicKey: creator.publicKey,
-    domain: 'proposal',
-    bytes: sp.proposal,
-    signature: sp.signature,
-    backend,
+  throw new OrdererError('ORDERER_BAD_SIGNATURE', 'the creator signature does not verify', {
+    channel: name,
   });
-  if (!ok) {
-    throw new OrdererError('ORDERER_BAD_SIGNATURE', 'the creator signature does not verify', {
-      channel: name,
-    });
-  }
 }
 
 /**

@@ -2,20 +2,18 @@ import {
   type Certificate,
   type Channel,
   CodecError,
-  CREATOR_ROLES,
+  checkCreator,
   computeTxid,
   decodeProposal,
   type EndorseRequest,
   type EndorseResponse,
   endorse,
   FabcoinError,
-  MembershipError,
   rwsetHash,
   type Signer,
   type StateView,
   sha256,
   simulateFabcoin,
-  verifyDomain,
 } from '@weft/core';
 import { PeerError } from './errors.js';
 
@@ -71,23 +69,17 @@ export class Endorser {
     if (Math.abs(proposal.timestamp - now) > skew) {
       throw new PeerError('ENDORSE_STALE', `proposal timestamp is more than ${skew} ms from now`);
     }
-    let creatorKey: Uint8Array;
-    try {
-      const who = await channel.msp.identify(proposal.creator, { at: now, roles: CREATOR_ROLES });
-      creatorKey = who.publicKey;
-    } catch (err) {
-      if (err instanceof MembershipError)
-        throw new PeerError('ENDORSE_UNKNOWN_CREATOR', err.message);
-      throw err;
-    }
-    const signed = await verifyDomain({
-      publicKey: creatorKey,
-      domain: 'proposal',
-      bytes: sp.proposal,
-      signature: sp.signature,
+    const creator = await checkCreator({
+      channel,
+      creator: proposal.creator,
+      signedProposal: sp,
+      at: now,
     });
-    if (!signed)
+    if (!creator.ok && creator.reason === 'membership')
+      throw new PeerError('ENDORSE_UNKNOWN_CREATOR', creator.error.message);
+    if (!creator.ok)
       throw new PeerError('ENDORSE_BAD_SIGNATURE', "the creator's signature does not verify");
+    const creatorKey = creator.identity.publicKey;
 
     const txid = computeTxid(creatorKey, proposal.nonce);
     if (await state.hasTxid(txid)) {

@@ -2,6 +2,7 @@ import {
   type BroadcastAck,
   type Channel,
   CodecError,
+  checkEndorsement,
   computeTxid,
   decodeProposal,
   type EndorseResponse,
@@ -9,14 +10,12 @@ import {
   endorsementPayload,
   equalBytes,
   type Identity,
-  MembershipError,
   policyPrincipals,
   rwsetHash,
   type SignedProposal,
   satisfies,
   sha256,
   type TxStatus,
-  verifyDomain,
   WeftError,
 } from '@weft/core';
 import type { ChannelLedger } from '../ledger/index.js';
@@ -171,32 +170,19 @@ export class Gateway {
     at: number,
     peer: EndorsingPeer,
   ): Promise<Identity> {
-    let who: Identity;
-    try {
-      who = await this.#o.channel.msp.identify(r.endorsement.endorser, {
-        at,
-        roles: ['peer'],
-        org,
-      });
-    } catch (err) {
-      if (err instanceof MembershipError) {
-        throw new PeerError('GATEWAY_BAD_ENDORSEMENT', `endorser ${peer.id}: ${err.message}`);
-      }
-      throw err;
-    }
-    const ok = await verifyDomain({
-      publicKey: who.publicKey,
-      domain: 'endorsement',
-      bytes: endorsementPayload(proposalHash, rwsetHash(r.rwset)),
-      signature: r.endorsement.signature,
+    const checked = await checkEndorsement({
+      channel: this.#o.channel,
+      endorsement: r.endorsement,
+      payload: endorsementPayload(proposalHash, rwsetHash(r.rwset)),
+      at,
+      org,
     });
-    if (!ok) {
-      throw new PeerError(
-        'GATEWAY_BAD_ENDORSEMENT',
-        `endorser ${peer.id}: the endorsement signature does not verify`,
-      );
-    }
-    return who;
+    if (checked.ok) return checked.identity;
+    const why =
+      checked.reason === 'membership'
+        ? checked.error.message
+        : 'the endorsement signature does not verify';
+    throw new PeerError('GATEWAY_BAD_ENDORSEMENT', `endorser ${peer.id}: ${why}`);
   }
 }
 

@@ -54,7 +54,8 @@ export interface NetworkInfo {
 
 export const NETWORK_FILE = 'network.json';
 
-const exists = (p: string) =>
+/** Whether a path exists (any kind of file). */
+export const exists = (p: string) =>
   access(p).then(
     () => true,
     () => false,

@@ -1,10 +1,15 @@
-import { access, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { toHex, txCodeName } from '@weft/core';
 import { GatewayClient } from '../client/gateway-client.js';
 import { mintProposal } from '../client/proposals.js';
 import { loadMember } from '../material/member.js';
-import { type DevNetworkLayout, type PreparedNetwork, prepareDevNetwork } from './dev-network.js';
+import {
+  type DevNetworkLayout,
+  exists,
+  type PreparedNetwork,
+  prepareDevNetwork,
+} from './dev-network.js';
 import { type NodeProcess, startNodeProcess, stopNodeProcess, waitHealthy } from './supervisor.js';
 
 export interface UpOptions extends DevNetworkLayout {
@@ -60,11 +65,7 @@ export async function up(options: UpOptions): Promise<RunningNetwork> {
 
 async function mintStartingCoins(prepared: PreparedNetwork, options: UpOptions): Promise<void> {
   const marker = path.join(path.resolve(options.dir), 'minted');
-  const done = await access(marker).then(
-    () => true,
-    () => false,
-  );
-  if (done || options.startingCoins <= 0n) return;
+  if ((await exists(marker)) || options.startingCoins <= 0n) return;
   const bankOrg = prepared.manifest.orgs.find((o) => o.kind === 'bank');
   const bank = bankOrg?.members.find((m) => m.role === 'cb');
   if (!bankOrg || !bank) return;

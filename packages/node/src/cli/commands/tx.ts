@@ -42,6 +42,19 @@ async function connect(o: CommonOptions): Promise<{ client: GatewayClient; info?
   return { client: await GatewayClient.connect({ gateways, channel }), info };
 }
 
+/** Runs `fn` with a connected client, closing it afterwards whatever happens. */
+async function withClient<T>(
+  o: CommonOptions,
+  fn: (client: GatewayClient, info: NetworkInfo | undefined) => Promise<T>,
+): Promise<T> {
+  const { client, info } = await connect(o);
+  try {
+    return await fn(client, info);
+  } finally {
+    await client.close();
+  }
+}
+
 /** `Org/member` under the network's material, or a member directory path. */
 async function member(info: NetworkInfo | undefined, ref: string) {
   const dir =
@@ -88,8 +101,7 @@ export function registerTxCommands(program: Command, io: CliIo = processIo): Com
     .option('--label <label>', 'currency label', 'FBC')
     .action((o: CommonOptions & { amount: bigint; to: string; as: string; label: string }) =>
       runCommand(io, async () => {
-        const { client, info } = await connect(o);
-        try {
+        await withClient(o, async (client, info) => {
           const bank = await member(info, o.as);
           const owner = await ownerKey(info, o.to);
           const { signedProposal } = await mintProposal(
@@ -98,9 +110,7 @@ export function registerTxCommands(program: Command, io: CliIo = processIo): Com
             [{ amount: o.amount, owner, label: o.label }],
           );
           printStatus(io, await client.submit(signedProposal, true), o.json);
-        } finally {
-          await client.close();
-        }
+        });
       }),
     );
 
@@ -112,8 +122,7 @@ export function registerTxCommands(program: Command, io: CliIo = processIo): Com
     .option('--label <label>', 'currency label', 'FBC')
     .action((o: CommonOptions & { as: string; to: string; amount: bigint; label: string }) =>
       runCommand(io, async () => {
-        const { client, info } = await connect(o);
-        try {
+        await withClient(o, async (client, info) => {
           const sender = await member(info, o.as);
           const to = await ownerKey(info, o.to);
           const coins = await client.coins(sender.cert.publicKey);
@@ -132,9 +141,7 @@ export function registerTxCommands(program: Command, io: CliIo = processIo): Com
             request: { type: 'spend', inputs: plan.inputs, outputs: plan.outputs },
           });
           printStatus(io, await client.submit(signedProposal, true), o.json);
-        } finally {
-          await client.close();
-        }
+        });
       }),
     );
 
@@ -143,8 +150,7 @@ export function registerTxCommands(program: Command, io: CliIo = processIo): Com
     .requiredOption('--owner <owner>', '64-hex public key or Org/member')
     .action((o: CommonOptions & { owner: string }) =>
       runCommand(io, async () => {
-        const { client, info } = await connect(o);
-        try {
+        await withClient(o, async (client, info) => {
           const coins = await client.coins(await ownerKey(info, o.owner));
           const totals: Record<string, bigint> = {};
           for (const c of coins) totals[c.label] = (totals[c.label] ?? 0n) + c.amount;
@@ -157,9 +163,7 @@ export function registerTxCommands(program: Command, io: CliIo = processIo): Com
           }
           for (const [label, total] of Object.entries(totals)) io.out(`${label} ${total}\n`);
           io.out(`${coins.length} coins\n`);
-        } finally {
-          await client.close();
-        }
+        });
       }),
     );
 
@@ -171,16 +175,13 @@ export function registerTxCommands(program: Command, io: CliIo = processIo): Com
       runCommand(io, async () => {
         if (!/^[0-9a-f]{64}$/i.test(txid))
           throw new WeftError('CLI_BAD_TXID', 'a txid is 64 hex digits');
-        const { client } = await connect(o);
-        try {
+        await withClient(o, async (client) => {
           printStatus(
             io,
             await client.status(fromHex(txid.toLowerCase()), o.wait ?? false),
             o.json,
           );
-        } finally {
-          await client.close();
-        }
+        });
       }),
     );
   return tx;
