@@ -41,12 +41,7 @@ export interface VerifyBlockOptions {
 export async function verifyBlock(options: VerifyBlockOptions): Promise<Uint8Array> {
   const { block, previous, channel } = options;
   const h = block.header;
-  if (h.channel !== channel.config.channel) {
-    throw new BlockError(
-      'BLOCK_CHANNEL',
-      `block of channel ${h.channel}, expected ${channel.config.channel}`,
-    );
-  }
+  checkChannel(block, channel);
   if (h.number !== previous.number + 1) {
     throw new BlockError('BLOCK_NUMBER', `block ${h.number} does not follow ${previous.number}`);
   }
@@ -65,6 +60,22 @@ export async function verifyBlock(options: VerifyBlockOptions): Promise<Uint8Arr
       `block ${h.number} names config block ${h.lastConfig}`,
     );
   }
+  return verifyBlockSeal({ block, channel, backend: options.backend });
+}
+
+/**
+ * The part of `verifyBlock` that needs no previous block: the block is of
+ * this channel, its data hash covers its envelopes, and orderer signatures
+ * satisfy the block-signature policy. Gossip uses it to judge a block that
+ * arrives ahead of the chain (the link is checked when it is committed).
+ * Returns the block hash.
+ */
+export async function verifyBlockSeal(
+  options: Omit<VerifyBlockOptions, 'previous'>,
+): Promise<Uint8Array> {
+  const { block, channel } = options;
+  const h = block.header;
+  checkChannel(block, channel);
   if (block.data.length === 0) throw new BlockError('BLOCK_EMPTY', `block ${h.number} has no data`);
   if (!equalBytes(computeDataHash(block.data), h.dataHash)) {
     throw new BlockError('BLOCK_DATA_HASH', `block ${h.number} data does not match its data hash`);
@@ -80,11 +91,20 @@ export async function verifyBlock(options: VerifyBlockOptions): Promise<Uint8Arr
   return hash;
 }
 
+function checkChannel(block: Block, channel: Channel): void {
+  if (block.header.channel !== channel.config.channel) {
+    throw new BlockError(
+      'BLOCK_CHANNEL',
+      `block of channel ${block.header.channel}, expected ${channel.config.channel}`,
+    );
+  }
+}
+
 /** Signatures from listed orderers whose certificates hold at the block's time; others don't count. */
 async function verifiedOrderers(
   block: Block,
   hash: Uint8Array,
-  options: VerifyBlockOptions,
+  options: Omit<VerifyBlockOptions, 'previous'>,
 ): Promise<{ org: string; role: string; id: string }[]> {
   const { channel, backend } = options;
   const seen = new Set<string>();

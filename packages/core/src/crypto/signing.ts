@@ -15,6 +15,7 @@ export type SignatureDomain =
   | 'endorsement'
   | 'block'
   | 'attestation'
+  | 'alive'
   | 'test';
 
 export function domainMessage(domain: SignatureDomain, bytes: Uint8Array): Uint8Array {

@@ -1,3 +1,4 @@
+export * from './gossip.js';
 export * from './hello.js';
 export * from './ids.js';
 export * from './messages.js';

@@ -2,6 +2,7 @@ import type { ConnectionGater, MultiaddrConnection, PeerId } from '@libp2p/inter
 import type { Multiaddr } from '@multiformats/multiaddr';
 import { ed25519KeyOfPeer } from './identity.js';
 import type { Membership } from './membership.js';
+import type { TopicGuard } from './topic-guard.js';
 
 /**
  * Admission control for a Weft node (DESIGN §8). The PeerId is only known
@@ -62,6 +63,8 @@ export class PeerGate {
   /** Peers admitted to introduce themselves, by PeerId string, with the time they were admitted. */
   readonly #candidates = new Map<string, { peer: PeerId; at: number }>();
   readonly maxCandidates: number;
+  /** The host's gossip topic guard: call `topics.admit(peer)` once a peer has proved membership. */
+  topics?: TopicGuard;
   /** Called once per newly admitted candidate; the host sets the deadline for its introduction. */
   onCandidate: (peer: PeerId) => void = () => {};
 

@@ -9,12 +9,13 @@ import { type Ping, ping } from '@libp2p/ping';
 import { tcp } from '@libp2p/tcp';
 import { webSockets } from '@libp2p/websockets';
 import { multiaddr } from '@multiformats/multiaddr';
-import { sha256 } from '@weft/core';
+import { MAX_BLOCK_BYTES, sha256 } from '@weft/core';
 import { createLibp2p } from 'libp2p';
 import { NetError } from './errors.js';
 import { isWebSocketAddr, PeerGate } from './gater.js';
 import { libp2pKeyFromSecret } from './identity.js';
 import type { Membership } from './membership.js';
+import { guardTopics, type TopicAccess } from './topic-guard.js';
 
 export interface NodeServices extends Record<string, unknown> {
   identify: Identify;
@@ -74,13 +75,35 @@ export interface NodeHostOptions {
   introductionMs?: number;
   /** At most this many such peers at once (default 64); more strangers are refused. */
   maxCandidates?: number;
+  /**
+   * Which peers may subscribe to which gossip topics (a channel's topics to
+   * that channel's members); default: any member. See topic-guard.ts.
+   */
+  topicAccess?: TopicAccess;
+  /** Largest gossip message accepted (default: the largest block plus framing). */
+  maxGossipBytes?: number;
 }
 
 const DEFAULT_INTRODUCTION_MS = 10_000;
 
 const DEFAULT_STREAM_WINDOW = 4 << 20;
-/** Enough to graylist a peer outright (gossipsub's default graylist threshold is -80). */
+/**
+ * Gossip scores. A member scores 0. A candidate (a TCP peer still to present
+ * its certificate) sits between the graylist and the gossip thresholds: its
+ * RPCs are read, so its topic subscriptions are recorded (and replayed by the
+ * topic guard once it proves membership), but it is sent nothing, never
+ * joins a mesh, and its messages fail the node's topic validators. Any other
+ * non-member (a light client) is graylisted: its RPCs are dropped.
+ */
+const CANDIDATE_SCORE = -100;
 const NON_MEMBER_SCORE = -1e6;
+const SCORE_THRESHOLDS = {
+  gossipThreshold: -10,
+  publishThreshold: -50,
+  graylistThreshold: -1000,
+  acceptPXThreshold: 10,
+  opportunisticGraftThreshold: 20,
+};
 
 function listenAddresses(listen: NodeHostOptions['listen']): string[] {
   const out: string[] = [];
@@ -111,7 +134,9 @@ export async function createNodeHost(options: NodeHostOptions): Promise<NodeHost
   const window = options.maxStreamWindowBytes ?? DEFAULT_STREAM_WINDOW;
   const memberScore = (id: string): number => {
     try {
-      return gate.isMember(peerIdFromString(id)) ? 0 : NON_MEMBER_SCORE;
+      const peer = peerIdFromString(id);
+      if (gate.isMember(peer)) return 0;
+      return gate.isCandidate(peer) ? CANDIDATE_SCORE : NON_MEMBER_SCORE;
     } catch {
       return NON_MEMBER_SCORE;
     }
@@ -149,9 +174,13 @@ export async function createNodeHost(options: NodeHostOptions): Promise<NodeHost
         globalSignaturePolicy: 'StrictNoSign',
         msgIdFn: (msg) => sha256(msg.data),
         emitSelf: false,
+        // A leader alone in its org (or a node with no subscriber yet) still publishes.
+        allowPublishToZeroTopicPeers: true,
+        maxInboundDataLength: options.maxGossipBytes ?? MAX_BLOCK_BYTES + 64 * 1024,
+        scoreThresholds: SCORE_THRESHOLDS,
         scoreParams: {
-          // Light clients may open gossipsub streams over WebSockets; a
-          // graylisted peer's RPCs are dropped and it never joins a mesh.
+          // Light clients may open gossipsub streams over WebSockets; see
+          // CANDIDATE_SCORE for what each score lets a peer do.
           appSpecificScore: memberScore,
           appSpecificWeight: 1,
           // Members are known by key, and test networks share one IP.
@@ -160,8 +189,18 @@ export async function createNodeHost(options: NodeHostOptions): Promise<NodeHost
       }),
       access: () => gate,
     },
+    start: false,
   });
-  host.addEventListener('peer:disconnect', (evt) => gate.forget(evt.detail));
+  // Installed before the host starts, so no subscription is ever recorded unchecked.
+  const topics = guardTopics(
+    host.services.pubsub,
+    options.topicAccess ?? ((peer) => gate.isMember(peer)),
+  );
+  gate.topics = topics;
+  host.addEventListener('peer:disconnect', (evt) => {
+    gate.forget(evt.detail);
+    topics.forget(evt.detail);
+  });
   gate.isConnected = (id) => host.getConnections(peerIdFromString(id)).length > 0;
 
   // Introduction deadlines, one per candidate, counted from its first
@@ -196,6 +235,7 @@ export async function createNodeHost(options: NodeHostOptions): Promise<NodeHost
     for (const timer of deadlines.values()) clearTimeout(timer);
     deadlines.clear();
   });
+  await host.start();
   return host;
 }
 

@@ -24,3 +24,4 @@ export {
 export { ed25519KeyOfPeer, libp2pKeyFromSecret, peerIdFromEd25519 } from './identity.js';
 export { type Membership, MutableMembership } from './membership.js';
 export * from './rpc.js';
+export { guardTopics, type TopicAccess, type TopicGuard } from './topic-guard.js';

@@ -11,9 +11,10 @@ import {
   txCodeName,
 } from '@weft/core';
 import type { Logger } from 'pino';
-import type { NodeRole } from '../config/index.js';
+import type { GossipConfig, NodeRole } from '../config/index.js';
+import { ChannelGossip } from '../gossip/channel-gossip.js';
 import { ChannelLedger, type NodeDatabase } from '../ledger/index.js';
-import { callProtocol, type NodeHost, peerIdFromEd25519 } from '../net/index.js';
+import { callProtocol, ed25519KeyOfPeer, type NodeHost, peerIdFromEd25519 } from '../net/index.js';
 import type { NodeMetrics } from '../ops/index.js';
 import { SoloOrderer } from '../orderer/index.js';
 import { CommitWatcher } from '../peer/commit-watcher.js';
@@ -36,6 +37,7 @@ export interface ChannelRuntimeOptions {
   identity: { signer: Signer; cert: Certificate };
   log: Logger;
   metrics: NodeMetrics;
+  gossip: GossipConfig;
 }
 
 /**
@@ -53,9 +55,8 @@ export class ChannelRuntime {
   endorser?: Endorser;
   gateway?: Gateway;
   commits?: CommitWatcher;
+  gossip?: ChannelGossip;
   readonly #o: ChannelRuntimeOptions;
-  readonly #stop = new AbortController();
-  #following?: Promise<void>;
 
   private constructor(channel: Channel, options: ChannelRuntimeOptions) {
     this.channel = channel;
@@ -109,6 +110,7 @@ export class ChannelRuntime {
         metrics.setLedgerHeight(this.name, e.info.height);
         for (const c of e.codes) metrics.txCommitted(this.name, txCodeName(c));
         commits.blockCommitted();
+        if (e.attestation) this.gossip?.publishAttestation(e.attestation);
         log.debug({ block: e.number, txs: e.codes.length }, 'block committed');
       },
       onRejected: (n, err) => log.warn({ block: n, err }, 'block rejected'),
@@ -136,15 +138,21 @@ export class ChannelRuntime {
       });
     }
     const pipeline = this.pipeline;
-    this.#following = orderers.follow({
-      nextHeight: () => ledger.info().height,
-      onBlock: (block) => {
-        pipeline.offer(block);
-        // Backpressure: do not read further ahead than the reorder window.
-        return pipeline.waitForHeight(block.header.number - 64);
-      },
-      signal: this.#stop.signal,
+    const { directory } = this.#o;
+    this.gossip = new ChannelGossip({
+      channel: this.channel,
+      host: this.#o.host,
+      ledger,
+      pipeline,
+      identity,
+      isMember: (peer) => directory.isChannelMember(this.name, ed25519KeyOfPeer(peer)),
+      config: this.#o.gossip,
+      followOrderer: (onBlock, signal) =>
+        orderers.follow({ nextHeight: () => pipeline.height, onBlock, signal }),
+      log: log.child({ component: 'gossip' }),
+      metrics,
     });
+    this.gossip.start();
     log.info({ height: ledger.info().height }, 'peer ready');
   }
 
@@ -189,9 +197,8 @@ export class ChannelRuntime {
   }
 
   async close(): Promise<void> {
-    this.#stop.abort();
     this.commits?.close();
-    await this.#following?.catch(() => {});
+    await this.gossip?.close();
     await this.pipeline?.idle().catch(() => {});
     await this.ledger?.close();
     await this.orderer?.close();

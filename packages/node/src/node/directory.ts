@@ -34,6 +34,8 @@ export class NodeDirectory implements Membership {
   readonly #channels = new Map<string, Channel>();
   readonly #known = new Map<string, KnownNode>();
   readonly #now: () => number;
+  /** Called whenever a node is recorded as certified (first time or again). */
+  onMember: (node: KnownNode) => void = () => {};
 
   constructor(options: { now?: () => number } = {}) {
     this.#now = options.now ?? Date.now;
@@ -111,6 +113,7 @@ export class NodeDirectory implements Membership {
       roles,
     };
     this.#known.set(toHex(cert.publicKey), node);
+    this.onMember(node);
     return node;
   }
 }

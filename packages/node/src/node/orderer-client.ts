@@ -13,6 +13,7 @@ import {
 } from '@weft/core';
 import type { Logger } from 'pino';
 import { callProtocol, type NodeHost, streamProtocol } from '../net/index.js';
+import { sleep } from '../util/sleep.js';
 
 export interface OrdererClientOptions {
   host: NodeHost;
@@ -91,7 +92,8 @@ export class OrdererClient {
    */
   async follow(options: {
     nextHeight: () => number;
-    onBlock: (block: Block) => Promise<void> | void;
+    /** Called with the decoded block and the bytes it came in (for relaying). */
+    onBlock: (block: Block, bytes: Uint8Array) => Promise<void> | void;
     signal: AbortSignal;
   }): Promise<void> {
     const { signal } = options;
@@ -109,7 +111,7 @@ export class OrdererClient {
           timeoutMs: Number.POSITIVE_INFINITY,
           signal,
         })) {
-          await options.onBlock(decodeBlock(bytes));
+          await options.onBlock(decodeBlock(bytes), bytes);
           attempt = 0;
           this.#preferred = at;
         }
@@ -121,16 +123,4 @@ export class OrdererClient {
       await sleep(this.#o.retryDelayMs ?? 500, signal);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

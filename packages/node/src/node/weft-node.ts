@@ -3,12 +3,14 @@ import path from 'node:path';
 import type { PeerId } from '@libp2p/interface';
 import { multiaddr } from '@multiformats/multiaddr';
 import {
+  blocksTopic,
   decodeHello,
   encodeHello,
   fromHex,
   type Hello,
   MAX_HELLO_BYTES,
   PROTOCOLS,
+  stateTopic,
   toHex,
 } from '@weft/core';
 import type { Logger } from 'pino';
@@ -17,7 +19,13 @@ import { installNativeCrypto } from '../crypto/install.js';
 import { openNodeDatabase } from '../ledger/index.js';
 import { readGenesisFile } from '../material/genesis.js';
 import { loadMember } from '../material/member.js';
-import { callProtocol, createNodeHost, ed25519KeyOfPeer, type NodeHost } from '../net/index.js';
+import {
+  callProtocol,
+  createNodeHost,
+  ed25519KeyOfPeer,
+  type NodeHost,
+  peerIdFromEd25519,
+} from '../net/index.js';
 import {
   componentLogger,
   createLogger,
@@ -50,6 +58,8 @@ export class WeftNode {
   #hello!: Hello;
   #closers: Array<() => Promise<void>> = [];
   #bootstrapTimer?: NodeJS.Timeout;
+  /** Gossip topic -> the channel it belongs to. */
+  readonly #topicChannels = new Map<string, string>();
 
   private constructor(config: NodeConfig, log: Logger) {
     this.config = config;
@@ -84,11 +94,24 @@ export class WeftNode {
     this.host = await createNodeHost({
       secretKey: member.secretKey,
       membership: this.directory,
+      // A channel's topics reach only that channel's members.
+      topicAccess: (peer, topic) => {
+        const channel = this.#topicChannels.get(topic);
+        return (
+          channel !== undefined && this.directory.isChannelMember(channel, ed25519KeyOfPeer(peer))
+        );
+      },
       listen: { tcp: config.listen.tcp ?? undefined, ws: config.listen.ws ?? undefined },
     });
     this.#closers.push(async () => {
       await this.host.stop();
     });
+    this.directory.onMember = (node) =>
+      this.host.services.access.topics?.admit(peerIdFromEd25519(node.publicKey));
+    for (const c of config.channels) {
+      this.#topicChannels.set(blocksTopic(c.name), c.name);
+      this.#topicChannels.set(stateTopic(c.name), c.name);
+    }
     this.#hello = {
       cert: member.cert,
       channels: config.channels.map((c) => ({ name: c.name, roles: [...c.roles] })),
@@ -112,6 +135,7 @@ export class WeftNode {
         identity: { signer: member.signer, cert: member.cert },
         log: componentLogger(this.log, 'channel', { channel: join.name }),
         metrics: this.metrics,
+        gossip: config.gossip,
       });
       this.channels.set(join.name, rt);
     }
@@ -174,8 +198,11 @@ export class WeftNode {
         void this.#greet(conn.remotePeer);
     }
     const targets = new Set(this.config.bootstrap);
-    for (const rt of this.channels.values()) {
-      for (const o of rt.channel.config.orderers) targets.add(o.address);
+    for (const join of this.config.channels) {
+      const rt = this.channels.get(join.name);
+      for (const o of join.orderers ?? rt?.channel.config.orderers.map((x) => x.address) ?? []) {
+        targets.add(o);
+      }
     }
     await Promise.all(
       [...targets].map(async (addr) => {
@@ -215,6 +242,7 @@ export class WeftNode {
         height: rt.height(),
         roles: rt.roles,
         ...(info ? { commitHash: toHex(info.commitHash), txCount: info.txCount } : {}),
+        ...(rt.gossip ? { leader: rt.gossip.isLeader } : {}),
       };
     });
     return {

@@ -6,6 +6,8 @@ export type GossipDirection = 'in' | 'out';
 export type GossipVerdict = 'accept' | 'reject' | 'ignore' | 'sent';
 export type CutReason = 'count' | 'bytes' | 'timeout';
 export type RpcOutcome = 'ok' | 'error' | 'timeout' | 'refused';
+/** Where a peer got a block: deliver from an orderer, gossip push, or pull from a peer. */
+export type BlockSource = 'orderer' | 'push' | 'pull';
 
 export interface NodeMetricsOptions {
   /** Set as a `node` label on every series, so nodes sharing one Prometheus stay apart. */
@@ -36,6 +38,8 @@ export class NodeMetrics {
   readonly #connectedPeers: Gauge;
   readonly #leader: Gauge<'channel'>;
   readonly #blocksCut: Counter<'channel' | 'reason'>;
+  readonly #blocksReceived: Counter<'channel' | 'source'>;
+  readonly #gossipPeers: Gauge<'channel'>;
   readonly #rpcRequests: Counter<'protocol' | 'outcome'>;
 
   constructor(options: NodeMetricsOptions = {}) {
@@ -80,6 +84,18 @@ export class NodeMetrics {
       labelNames: ['channel', 'reason'],
       registers,
     });
+    this.#blocksReceived = new Counter({
+      name: `${p}blocks_received_total`,
+      help: 'Blocks a peer received and offered to its commit pipeline, by source (orderer, push, pull)',
+      labelNames: ['channel', 'source'],
+      registers,
+    });
+    this.#gossipPeers = new Gauge({
+      name: `${p}gossip_peers`,
+      help: 'Peers of the channel heard from (alive) within the election timeout',
+      labelNames: ['channel'],
+      registers,
+    });
     this.#rpcRequests = new Counter({
       name: `${p}rpc_requests_total`,
       help: 'Protocol requests served, by libp2p protocol id and outcome',
@@ -118,6 +134,14 @@ export class NodeMetrics {
     this.#blocksCut.inc({ channel, reason });
   }
 
+  blockReceived(channel: string, source: BlockSource, count = 1): void {
+    this.#blocksReceived.inc({ channel, source }, count);
+  }
+
+  setGossipPeers(channel: string, count: number): void {
+    this.#gossipPeers.set({ channel }, count);
+  }
+
   rpcRequest(protocol: string, outcome: RpcOutcome): void {
     this.#rpcRequests.inc({ protocol, outcome });
   }
@@ -126,6 +150,7 @@ export class NodeMetrics {
   forgetChannel(channel: string): void {
     this.#ledgerHeight.remove({ channel });
     this.#leader.remove({ channel });
+    this.#gossipPeers.remove({ channel });
   }
 
   /** The exposition text (Prometheus text format 0.0.4). */

@@ -1,0 +1,325 @@
+import { TopicValidatorResult } from '@libp2p/gossipsub';
+import type { PeerId } from '@libp2p/interface';
+import {
+  type Alive,
+  type Attestation,
+  type Block,
+  blocksTopic,
+  type Certificate,
+  type Channel,
+  decodeBlock,
+  decodeStateMessage,
+  encodeStateMessage,
+  type Signer,
+  signAlive,
+  stateTopic,
+  toHex,
+  verifyAlive,
+  verifyAttestation,
+  verifyBlockSeal,
+  WeftError,
+} from '@weft/core';
+import type { Logger } from 'pino';
+import type { GossipConfig } from '../config/index.js';
+import type { ChannelLedger } from '../ledger/index.js';
+import { type NodeHost, peerIdFromEd25519 } from '../net/index.js';
+import type { NodeMetrics } from '../ops/index.js';
+import type { CommitPipeline } from '../pipeline/commit-pipeline.js';
+import { sleep } from '../util/sleep.js';
+import { LeaderElection } from './leader-election.js';
+import { type PeerHeight, StateTransfer } from './state-transfer.js';
+
+export interface ChannelGossipOptions {
+  channel: Channel;
+  host: NodeHost;
+  ledger: ChannelLedger;
+  pipeline: CommitPipeline;
+  identity: { signer: Signer; cert: Certificate };
+  /** Whether `peer` is a node certified by this channel's config. */
+  isMember: (peer: PeerId) => boolean;
+  config: GossipConfig;
+  /** Pulls blocks from the ordering service while this peer leads its org; resolves when `signal` aborts. */
+  followOrderer: (
+    onBlock: (block: Block, bytes: Uint8Array) => Promise<void>,
+    signal: AbortSignal,
+  ) => Promise<void>;
+  log: Logger;
+  metrics: NodeMetrics;
+  now?: () => number;
+}
+
+/** How far ahead of our height a pushed block is still taken (the pipeline's reorder window is larger). */
+const PUSH_WINDOW = 128;
+/** An alive message stamped this far in the future is not believed. */
+const MAX_CLOCK_SKEW_MS = 60_000;
+
+type Verdict = TopicValidatorResult;
+
+/**
+ * A peer's gossip on one channel (DESIGN §5 steps 4–6): org leader
+ * election, push of blocks on the blocks topic (only the leader pulls
+ * from the orderer, and publishes what it gets), pull from peers ahead,
+ * and commit attestations on the state topic. Every message is judged by
+ * a topic validator before gossipsub forwards it: forged or malformed
+ * ones are rejected and their sender cut off.
+ */
+export class ChannelGossip {
+  readonly #o: ChannelGossipOptions;
+  readonly #name: string;
+  readonly #topics: { blocks: string; state: string };
+  readonly #election: LeaderElection;
+  readonly #self: string;
+  readonly #now: () => number;
+  readonly #stop = new AbortController();
+  /** Latest alive message per peer key. */
+  readonly #alive = new Map<string, { peer: PeerId; height: number; seq: number; at: number }>();
+  #following?: AbortController;
+  #tasks: Promise<void>[] = [];
+
+  constructor(options: ChannelGossipOptions) {
+    this.#o = options;
+    this.#name = options.channel.config.channel;
+    this.#topics = { blocks: blocksTopic(this.#name), state: stateTopic(this.#name) };
+    this.#now = options.now ?? Date.now;
+    this.#self = toHex(options.identity.cert.publicKey);
+    const { staticLeader, electionTimeoutMs } = options.config;
+    this.#election = new LeaderElection({
+      self: this.#self,
+      mode: staticLeader === null ? 'elect' : staticLeader ? 'static-leader' : 'static-follower',
+      electionTimeoutMs,
+      startedAt: this.#now(),
+    });
+  }
+
+  get isLeader(): boolean {
+    return this.#election.isLeader;
+  }
+
+  start(): void {
+    const pubsub = this.#o.host.services.pubsub;
+    pubsub.topicValidators.set(this.#topics.blocks, (peer, msg) => this.#onBlock(peer, msg.data));
+    pubsub.topicValidators.set(this.#topics.state, (peer, msg) => this.#onState(peer, msg.data));
+    pubsub.subscribe(this.#topics.blocks);
+    pubsub.subscribe(this.#topics.state);
+    const transfer = new StateTransfer({
+      host: this.#o.host,
+      channel: this.#name,
+      pipeline: this.#o.pipeline,
+      peers: () => this.#peerHeights(),
+      verifySeal: async (block) => {
+        await verifyBlockSeal({ block, channel: this.#o.channel });
+      },
+      punish: (peer, reason) => this.#punish(peer, reason),
+      onPulled: (n) => this.#o.metrics.blockReceived(this.#name, 'pull', n),
+      intervalMs: this.#o.config.pullIntervalMs,
+      batchSize: this.#o.config.stateTransferBatchSize,
+      log: this.#o.log,
+      signal: this.#stop.signal,
+    });
+    this.#tasks.push(this.#heartbeat(), transfer.run());
+  }
+
+  /** Publishes this peer's commit attestation for a block it committed. */
+  publishAttestation(attestation: Attestation): void {
+    this.#publish(
+      this.#topics.state,
+      encodeStateMessage({ type: 'attestation', attestation }),
+      'attestation',
+    );
+  }
+
+  async close(): Promise<void> {
+    this.#stop.abort();
+    this.#following?.abort();
+    const pubsub = this.#o.host.services.pubsub;
+    for (const topic of Object.values(this.#topics)) {
+      pubsub.unsubscribe(topic);
+      pubsub.topicValidators.delete(topic);
+    }
+    await Promise.all(this.#tasks.map((t) => t.catch(() => {})));
+  }
+
+  /** Every declare interval: re-run the election, act on it, announce ourselves. */
+  async #heartbeat(): Promise<void> {
+    const signal = this.#stop.signal;
+    while (!signal.aborted) {
+      try {
+        this.#evaluate();
+        await this.#announce();
+      } catch (err) {
+        this.#o.log.warn({ err }, 'gossip heartbeat failed');
+      }
+      await sleep(Math.min(this.#o.config.leaderDeclareIntervalMs, 1000), signal);
+    }
+  }
+
+  #evaluate(): void {
+    const was = this.#election.isLeader;
+    const leads = this.#election.tick(this.#now());
+    this.#o.metrics.setLeader(this.#name, leads);
+    this.#o.metrics.setGossipPeers(this.#name, this.#peerHeights().length);
+    if (leads && !this.#following) this.#startFollowing();
+    if (!leads && this.#following) {
+      this.#following.abort();
+      this.#following = undefined;
+    }
+    if (leads !== was) {
+      this.#o.log.info(
+        { leader: leads },
+        leads ? 'became org leader' : 'stepped down as org leader',
+      );
+    }
+  }
+
+  #startFollowing(): void {
+    const stop = new AbortController();
+    this.#following = stop;
+    const { pipeline, metrics } = this.#o;
+    const task = this.#o.followOrderer(async (block, bytes) => {
+      metrics.blockReceived(this.#name, 'orderer');
+      pipeline.offer(block);
+      this.#publish(this.#topics.blocks, bytes, 'block');
+      // Backpressure: do not read further ahead than the reorder window.
+      await pipeline.waitForHeight(block.header.number - 64);
+    }, stop.signal);
+    this.#tasks.push(
+      task.catch((err) => this.#o.log.warn({ err }, 'following the orderer failed')),
+    );
+  }
+
+  #lastSeq = 0;
+
+  async #announce(): Promise<void> {
+    // Strictly increasing even if the clock steps back.
+    const seq = Math.max(this.#now(), this.#lastSeq + 1);
+    this.#lastSeq = seq;
+    const alive = await signAlive(
+      {
+        channel: this.#name,
+        height: this.#o.pipeline.height,
+        role: this.#election.isLeader ? 'leader' : 'follower',
+        seq,
+      },
+      this.#o.identity.signer,
+      this.#o.identity.cert,
+    );
+    this.#publish(this.#topics.state, encodeStateMessage({ type: 'alive', alive }), 'alive');
+  }
+
+  #publish(topic: string, data: Uint8Array, type: string): void {
+    this.#o.host.services.pubsub.publish(topic, data).then(
+      () =>
+        this.#o.metrics.gossipMessage({
+          channel: this.#name,
+          direction: 'out',
+          type,
+          verdict: 'sent',
+        }),
+      (err: unknown) => this.#o.log.debug({ err, topic }, 'gossip publish failed'),
+    );
+  }
+
+  #peerHeights(): PeerHeight[] {
+    const now = this.#now();
+    const out: PeerHeight[] = [];
+    for (const a of this.#alive.values()) {
+      if (now - a.at <= this.#o.config.electionTimeoutMs)
+        out.push({ peer: a.peer, height: a.height });
+    }
+    return out;
+  }
+
+  async #onBlock(from: PeerId, data: Uint8Array): Promise<Verdict> {
+    return this.#judge('block', from, async () => {
+      const block = decodeBlock(data);
+      const n = block.header.number;
+      const height = this.#o.pipeline.height;
+      if (n < height || n >= height + PUSH_WINDOW) return TopicValidatorResult.Ignore;
+      await verifyBlockSeal({ block, channel: this.#o.channel });
+      this.#o.metrics.blockReceived(this.#name, 'push');
+      this.#o.pipeline.offer(block);
+      return TopicValidatorResult.Accept;
+    });
+  }
+
+  async #onState(from: PeerId, data: Uint8Array): Promise<Verdict> {
+    const message = (() => {
+      try {
+        return decodeStateMessage(data);
+      } catch {
+        return undefined;
+      }
+    })();
+    const type = message?.type ?? 'state';
+    return this.#judge(type, from, async () => {
+      if (!message) throw new WeftError('GOSSIP_MALFORMED', 'undecodable state message');
+      if (message.type === 'alive') return this.#onAlive(message.alive);
+      const a = message.attestation;
+      await verifyAttestation(a, { channel: this.#o.channel, at: this.#now() });
+      if (a.number >= this.#o.pipeline.height + PUSH_WINDOW) return TopicValidatorResult.Ignore;
+      await this.#o.ledger.addAttestation(a);
+      return TopicValidatorResult.Accept;
+    });
+  }
+
+  async #onAlive(a: Alive): Promise<Verdict> {
+    const now = this.#now();
+    const who = await verifyAlive(a, { channel: this.#o.channel, at: now });
+    const key = toHex(a.signer.publicKey);
+    if (key === this.#self) return TopicValidatorResult.Ignore;
+    const last = this.#alive.get(key);
+    if ((last && a.seq <= last.seq) || a.seq > now + MAX_CLOCK_SKEW_MS) {
+      return TopicValidatorResult.Ignore;
+    }
+    this.#alive.set(key, {
+      peer: peerIdFromEd25519(a.signer.publicKey),
+      height: a.height,
+      seq: a.seq,
+      at: now,
+    });
+    if (who.org === this.#o.identity.cert.org) {
+      this.#election.heard(key, a.role === 'leader', now);
+      this.#evaluate();
+    }
+    return TopicValidatorResult.Accept;
+  }
+
+  /**
+   * Runs a validator body: only the channel's members may speak on its
+   * topics; a WeftError (malformed, forged, not certified) rejects the
+   * message and cuts its sender off; the verdict is counted.
+   */
+  async #judge(type: string, from: PeerId, body: () => Promise<Verdict>): Promise<Verdict> {
+    let verdict: Verdict;
+    if (!this.#o.isMember(from)) {
+      verdict = TopicValidatorResult.Reject;
+    } else {
+      try {
+        verdict = await body();
+      } catch (err) {
+        if (!(err instanceof WeftError)) throw err;
+        this.#punish(from, `${type} rejected: ${err.code}`);
+        verdict = TopicValidatorResult.Reject;
+      }
+    }
+    this.#o.metrics.gossipMessage({
+      channel: this.#name,
+      direction: 'in',
+      type,
+      verdict:
+        verdict === TopicValidatorResult.Accept
+          ? 'accept'
+          : verdict === TopicValidatorResult.Reject
+            ? 'reject'
+            : 'ignore',
+    });
+    return verdict;
+  }
+
+  #punish(peer: PeerId, reason: string): void {
+    const host = this.#o.host;
+    this.#o.log.warn({ peer: peer.toString(), reason }, 'gossip: peer misbehaved; disconnected');
+    host.services.access.penalise(peer);
+    void host.hangUp(peer).catch(() => {});
+  }
+}
