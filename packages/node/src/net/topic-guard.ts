@@ -1,5 +1,6 @@
 import type { GossipSub } from '@libp2p/gossipsub';
 import type { PeerId } from '@libp2p/interface';
+import { peerIdFromString } from '@libp2p/peer-id';
 
 /** Decides whether `peer` may be subscribed to `topic` (receive its messages). */
 export type TopicAccess = (peer: PeerId, topic: string) => boolean;
@@ -19,26 +20,52 @@ export interface TopicGuard {
 const MAX_PENDING_TOPICS = 64;
 
 type SubscriptionHandler = (from: PeerId, topic: string, subscribe: boolean) => boolean;
+type GraftHandler = (id: string, graft: { topicID?: string }[]) => Promise<unknown>;
+type IWantHandler = (id: string, iwant: unknown[]) => { topic: string }[];
+
+interface GossipsubInternals {
+  handleReceivedSubscription: SubscriptionHandler;
+  handleGraft: GraftHandler;
+  handleIWant: IWantHandler;
+}
 
 /**
- * Gossipsub sends a topic's messages (mesh, flood publish, gossip) only to
- * peers it has recorded as subscribed, and records subscriptions in one
- * place. Refusing them there keeps each channel's topics to that channel's
- * members, which peer scores (one per peer, not per topic) cannot express.
+ * Gossipsub sends a topic's messages (flood publish, gossip) to peers it
+ * has recorded as subscribed, and to mesh peers, which a GRAFT adds without
+ * checking the subscription; IWANT answers any cached message by id.
+ * Refusing subscriptions and GRAFTs, and filtering IWANT answers, keeps
+ * each channel's topics to that channel's members, which peer scores (one
+ * per peer, not per topic) cannot express.
  * Gossipsub announces subscriptions once, when a stream opens, so refused
  * ones are remembered and replayed by `admit` once the peer has proved it
  * belongs.
  *
- * This reaches into gossipsub's (private) subscription handler; the version
- * is pinned and the channel-isolation tests fail if the hook stops working.
+ * This reaches into three (private) gossipsub handlers; the version is
+ * pinned and the channel-isolation tests fail if the hooks stop working.
  */
 export function guardTopics(pubsub: GossipSub, allowed: TopicAccess): TopicGuard {
-  const target = pubsub as unknown as { handleReceivedSubscription: SubscriptionHandler };
-  const original = target.handleReceivedSubscription;
-  if (typeof original !== 'function') {
-    throw new Error('gossipsub has no handleReceivedSubscription: the topic guard needs updating');
+  const target = pubsub as unknown as GossipsubInternals;
+  for (const name of ['handleReceivedSubscription', 'handleGraft', 'handleIWant'] as const) {
+    if (typeof target[name] !== 'function') {
+      throw new Error(`gossipsub has no ${name}: the topic guard needs updating`);
+    }
   }
-  const handle = original.bind(pubsub);
+  const handle = target.handleReceivedSubscription.bind(pubsub);
+  const graft = target.handleGraft.bind(pubsub);
+  const iwant = target.handleIWant.bind(pubsub);
+  const allowedId = (id: string, topic: string) => {
+    try {
+      return allowed(peerIdFromString(id), topic);
+    } catch {
+      return false;
+    }
+  };
+  target.handleGraft = (id, topics) =>
+    graft(
+      id,
+      topics.filter((t) => t.topicID != null && allowedId(id, t.topicID)),
+    );
+  target.handleIWant = (id, ids) => iwant(id, ids).filter((m) => allowedId(id, m.topic));
   const pending = new Map<string, { peer: PeerId; topics: Set<string> }>();
 
   target.handleReceivedSubscription = (from, topic, subscribe) => {
