@@ -237,8 +237,8 @@ export class ChannelGossip {
       if (n < height || n >= height + PUSH_WINDOW) return TopicValidatorResult.Ignore;
       await verifyBlockSeal({ block, channel: this.#o.channel });
       this.#o.metrics.blockReceived(this.#name, 'push');
-      this.#o.pipeline.offer(block);
-      return TopicValidatorResult.Accept;
+      // Our own failure (a stopped pipeline) is not the sender's fault.
+      return this.#local('offering a pushed block', () => this.#o.pipeline.offer(block));
     });
   }
 
@@ -257,8 +257,7 @@ export class ChannelGossip {
       const a = message.attestation;
       await verifyAttestation(a, { channel: this.#o.channel, at: this.#now() });
       if (a.number >= this.#o.pipeline.height + PUSH_WINDOW) return TopicValidatorResult.Ignore;
-      await this.#o.ledger.addAttestation(a);
-      return TopicValidatorResult.Accept;
+      return this.#local('storing an attestation', () => this.#o.ledger.addAttestation(a));
     });
   }
 
@@ -314,6 +313,17 @@ export class ChannelGossip {
             : 'ignore',
     });
     return verdict;
+  }
+
+  /** Runs a local step of accepting a message; if it fails the message is ignored, nobody punished. */
+  async #local(what: string, step: () => unknown): Promise<Verdict> {
+    try {
+      await step();
+      return TopicValidatorResult.Accept;
+    } catch (err) {
+      this.#o.log.warn({ err }, `gossip: ${what} failed`);
+      return TopicValidatorResult.Ignore;
+    }
   }
 
   #punish(peer: PeerId, reason: string): void {
