@@ -27,6 +27,7 @@ import type { NodeMetrics } from '../ops/index.js';
 import type { CommitPipeline } from '../pipeline/commit-pipeline.js';
 import { sleep } from '../util/sleep.js';
 import { LeaderElection } from './leader-election.js';
+import { PeerTable } from './peer-table.js';
 import { type PeerHeight, StateTransfer } from './state-transfer.js';
 
 export interface ChannelGossipOptions {
@@ -50,8 +51,6 @@ export interface ChannelGossipOptions {
 
 /** How far ahead of our height a pushed block is still taken (the pipeline's reorder window is larger). */
 const PUSH_WINDOW = 128;
-/** An alive message stamped this far in the future is not believed. */
-const MAX_CLOCK_SKEW_MS = 60_000;
 
 type Verdict = TopicValidatorResult;
 
@@ -71,8 +70,7 @@ export class ChannelGossip {
   readonly #self: string;
   readonly #now: () => number;
   readonly #stop = new AbortController();
-  /** Latest alive message per peer key. */
-  readonly #alive = new Map<string, { peer: PeerId; height: number; seq: number; at: number }>();
+  readonly #peers: PeerTable;
   #following?: AbortController;
   #tasks: Promise<void>[] = [];
 
@@ -82,6 +80,7 @@ export class ChannelGossip {
     this.#topics = { blocks: blocksTopic(this.#name), state: stateTopic(this.#name) };
     this.#now = options.now ?? Date.now;
     this.#self = toHex(options.identity.cert.publicKey);
+    this.#peers = new PeerTable({ forgetAfterMs: options.config.electionTimeoutMs * 10 });
     const { staticLeader, electionTimeoutMs } = options.config;
     this.#election = new LeaderElection({
       self: this.#self,
@@ -220,13 +219,7 @@ export class ChannelGossip {
   }
 
   #peerHeights(): PeerHeight[] {
-    const now = this.#now();
-    const out: PeerHeight[] = [];
-    for (const a of this.#alive.values()) {
-      if (now - a.at <= this.#o.config.electionTimeoutMs)
-        out.push({ peer: a.peer, height: a.height });
-    }
-    return out;
+    return this.#peers.heights(this.#now(), this.#o.config.electionTimeoutMs);
   }
 
   async #onBlock(from: PeerId, data: Uint8Array): Promise<Verdict> {
@@ -266,16 +259,10 @@ export class ChannelGossip {
     const who = await verifyAlive(a, { channel: this.#o.channel, at: now });
     const key = toHex(a.signer.publicKey);
     if (key === this.#self) return TopicValidatorResult.Ignore;
-    const last = this.#alive.get(key);
-    if ((last && a.seq <= last.seq) || a.seq > now + MAX_CLOCK_SKEW_MS) {
+    const peer = peerIdFromEd25519(a.signer.publicKey);
+    if (!this.#peers.record(key, { peer, height: a.height, seq: a.seq }, now)) {
       return TopicValidatorResult.Ignore;
     }
-    this.#alive.set(key, {
-      peer: peerIdFromEd25519(a.signer.publicKey),
-      height: a.height,
-      seq: a.seq,
-      at: now,
-    });
     if (who.org === this.#o.identity.cert.org) {
       this.#election.heard(key, a.role === 'leader', now);
       this.#evaluate();
