@@ -1,4 +1,5 @@
 export * from './gossip.js';
 export * from './hello.js';
 export * from './ids.js';
+export * from './light.js';
 export * from './messages.js';

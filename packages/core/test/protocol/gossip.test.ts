@@ -51,7 +51,10 @@ describe('gossip state messages', () => {
       peer.signer,
       peer.cert,
     );
-    await rejectsWithCode(() => verifyAlive(other, { channel: net.channel, at: net.time }), 'GOSSIP_CHANNEL');
+    await rejectsWithCode(
+      () => verifyAlive(other, { channel: net.channel, at: net.time }),
+      'GOSSIP_CHANNEL',
+    );
     const client = await signAlive(
       { channel: net.config.channel, height: 1, role: 'leader', seq: 1 },
       net.client.signer,
@@ -88,7 +91,15 @@ describe('gossip state messages', () => {
       encode({ type: 'gossip' }),
       encode({ type: 'alive' }),
       encode({ type: 'attestation', attestation: new Uint8Array(4), extra: 1 }),
-      encode({ type: 'alive', channel: 'weft', height: 1, role: 'king', seq: 1, signer: 1, signature: 2 }),
+      encode({
+        type: 'alive',
+        channel: 'weft',
+        height: 1,
+        role: 'king',
+        seq: 1,
+        signer: 1,
+        signature: 2,
+      }),
       new Uint8Array(4096),
       good.subarray(0, good.length - 1),
     ];
@@ -107,8 +118,14 @@ describe('verifyBlockSeal (a block judged without its predecessor)', () => {
     const hash = await verifyBlockSeal({ block, channel: net.channel });
     assert.deepEqual(hash, blockHash(block.header));
     const renumbered = { ...block, header: { ...block.header, number: block.header.number + 5 } };
-    await rejectsWithCode(() => verifyBlockSeal({ block: renumbered, channel: net.channel }), 'BLOCK_SIGNATURES');
+    await rejectsWithCode(
+      () => verifyBlockSeal({ block: renumbered, channel: net.channel }),
+      'BLOCK_SIGNATURES',
+    );
     const refilled = { ...block, data: [new Uint8Array([1, 2, 3])] };
-    await rejectsWithCode(() => verifyBlockSeal({ block: refilled, channel: net.channel }), 'BLOCK_DATA_HASH');
+    await rejectsWithCode(
+      () => verifyBlockSeal({ block: refilled, channel: net.channel }),
+      'BLOCK_DATA_HASH',
+    );
   });
 });

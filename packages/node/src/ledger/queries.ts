@@ -1,6 +1,8 @@
 import {
   type Attestation,
   type Block,
+  type BlockHeader,
+  type BlockSignature,
   blockHash,
   type ChannelConfig,
   type Coin,
@@ -8,7 +10,9 @@ import {
   decode,
   decodeAttestation,
   encodeBlock,
+  envelopeHash,
   equalBytes,
+  inclusionProofs,
   isCoinKey,
   MAX_ENVELOPE_BYTES,
   PUBLIC_KEY_LENGTH,
@@ -51,6 +55,24 @@ export interface StoredTransaction {
   code: TxCode;
 }
 
+/** A block without its envelopes: what its hash and orderer signatures cover. */
+export interface StoredBlockHead {
+  number: number;
+  hash: Uint8Array;
+  header: BlockHeader;
+  signatures: BlockSignature[];
+}
+
+/** A recorded transaction with its RFC 6962 inclusion proof to its block's dataHash. */
+export interface TransactionProof extends StoredTransaction {
+  /** Envelopes in its block: the Merkle tree's size. */
+  treeSize: number;
+  /** Audit path of the leaf H(envelope), deepest sibling first (core's inclusionProof). */
+  proof: Uint8Array[];
+  /** Every code of its block (this transaction's is codes[index]). */
+  codes: TxCode[];
+}
+
 export interface CoinPage {
   coins: { key: string; coin: Coin }[];
   /** Pass as `after` to get the next page; absent on the last page. */
@@ -73,6 +95,34 @@ export class LedgerQueries {
   }
 
   async getBlock(number: number): Promise<StoredBlock | undefined> {
+    const found = await this.#readBlock(number);
+    return found && { ...found, bytes: encodeBlock(found.block) };
+  }
+
+  /** A block's head (header and orderer signatures, no envelopes), one row per table. */
+  async getBlockHead(number: number): Promise<StoredBlockHead | undefined> {
+    const found = await this.#readHead(number);
+    return found && { number, hash: found.meta.hash, ...found.head };
+  }
+
+  /** Block `number` checked against its hash and data hash; not re-encoded. */
+  async #readBlock(number: number): Promise<Omit<StoredBlock, 'bytes'> | undefined> {
+    const found = await this.#readHead(number);
+    if (!found) return undefined;
+    const { meta, head, what } = found;
+    const data = await this.#envelopesOf(number, meta.codes.length);
+    const block: Block = { header: head.header, data, signatures: head.signatures };
+    // The header hash covers the data only through dataHash: recompute it so
+    // a damaged envelope is caught here, not by whoever we serve it to.
+    if (!equalBytes(computeDataHash(block.data), block.header.dataHash)) {
+      throw corrupt(this.channel, what, 'its envelopes do not match the data hash');
+    }
+    const { hash, codes, commitHash } = meta;
+    return { number, hash, block, codes, commitHash };
+  }
+
+  /** The `numbers` and `blocks` rows of block `number`, the head checked against its hash. */
+  async #readHead(number: number) {
     if (!Number.isSafeInteger(number) || number < 0) return undefined;
     const ch = this.channel;
     const key = u64(number);
@@ -84,19 +134,10 @@ export class LedgerQueries {
     if (!metaBytes || !stored) throw corrupt(ch, metaBytes ? what : metaWhat, 'missing');
     const meta = guardDecode(ch, metaWhat, () => decodeBlockMeta(asView(metaBytes)));
     const head = guardDecode(ch, what, () => decodeBlockHead(asView(stored)));
-    const data = await this.#envelopesOf(number, meta.codes.length);
-    const block: Block = { header: head.header, data, signatures: head.signatures };
-    const hash = blockHash(block.header);
-    if (block.header.number !== number || !equalBytes(hash, meta.hash)) {
+    if (head.header.number !== number || !equalBytes(blockHash(head.header), meta.hash)) {
       throw corrupt(ch, what, 'does not match its hash in table numbers');
     }
-    // The header hash covers the data only through dataHash: recompute it so
-    // a damaged envelope is caught here, not by whoever we serve it to.
-    if (!equalBytes(computeDataHash(block.data), block.header.dataHash)) {
-      throw corrupt(ch, what, 'its envelopes do not match the data hash');
-    }
-    const bytes = encodeBlock(block);
-    return { number, hash, block, bytes, codes: meta.codes, commitHash: meta.commitHash };
+    return { meta, head, what };
   }
 
   /** Block `number`'s envelopes, exactly `count` of them, indexed 0..count-1. */
@@ -145,6 +186,47 @@ export class LedgerQueries {
     const tx = guardDecode(ch, at, () => parseTx(envelope));
     if (!equalBytes(tx.txid, txid)) throw corrupt(ch, at, 'holds another transaction there');
     return { txid, envelope, block: entry.block, index: entry.index, code: entry.code };
+  }
+
+  /** `getTransactionProofs` of one txid. */
+  async getTransactionProof(txid: Uint8Array): Promise<TransactionProof | undefined> {
+    const [found] = await this.getTransactionProofs([txid]);
+    return found;
+  }
+
+  /**
+   * Recorded transactions with their inclusion proofs (undefined where a
+   * txid is not recorded), at most MAX_COIN_PAGE txids. Each block involved
+   * is read once (a range scan of its envelopes: proofs need every leaf).
+   */
+  async getTransactionProofs(
+    txids: readonly Uint8Array[],
+  ): Promise<(TransactionProof | undefined)[]> {
+    if (txids.length > MAX_COIN_PAGE) {
+      throw new LedgerError('LEDGER_BAD_QUERY', `at most ${MAX_COIN_PAGE} txids at once`);
+    }
+    const found: (StoredTransaction | undefined)[] = [];
+    for (const txid of txids) found.push(await this.getTransaction(txid));
+    const out: (TransactionProof | undefined)[] = found.map(() => undefined);
+    const blocks = new Set(found.flatMap((t) => (t ? [t.block] : [])));
+    for (const number of blocks) {
+      const what = `block ${number} (table blocks)`;
+      const block = await this.#readBlock(number);
+      if (!block) throw corrupt(this.channel, what, 'missing, but table txs points into it');
+      const { proofs } = inclusionProofs(block.block.data.map(envelopeHash));
+      for (const [i, t] of found.entries()) {
+        if (t?.block !== number) continue;
+        if (block.codes[t.index] !== t.code)
+          throw corrupt(this.channel, what, `transaction ${toHex(t.txid)}: codes disagree`);
+        out[i] = {
+          ...t,
+          treeSize: block.codes.length,
+          proof: proofs[t.index]!,
+          codes: block.codes,
+        };
+      }
+    }
+    return out;
   }
 
   async getState(key: string): Promise<VersionedValue | undefined> {

@@ -13,6 +13,7 @@ import {
   type Hello,
   MAX_BROADCAST_REQUEST,
   MAX_HELLO_BYTES,
+  MAX_LIGHT_REQUEST_BYTES,
   MAX_SIGNED_PROPOSAL_MESSAGE,
   MAX_SMALL_MESSAGE,
   PROTOCOLS,
@@ -23,6 +24,7 @@ import { type NodeHost, type RpcContext, serveProtocol } from '../net/index.js';
 import type { NodeMetrics } from '../ops/index.js';
 import type { ChannelRuntime } from './channel-runtime.js';
 import type { NodeDirectory } from './directory.js';
+import { lightHandler } from './light-handler.js';
 
 export interface HandlerContext {
   host: NodeHost;
@@ -129,6 +131,7 @@ export async function serveNodeProtocols(h: HandlerContext): Promise<Array<() =>
       if (!endorser) refuse('NODE_NOT_PEER', `this node does not endorse on ${request.channel}`);
       return encodeEndorseResponse(await endorser.endorse(request));
     }),
+    serve(PROTOCOLS.light, 'public', MAX_LIGHT_REQUEST_BYTES, lightHandler(h)),
     serve(PROTOCOLS.gateway, 'public', MAX_SIGNED_PROPOSAL_MESSAGE, async (req) => {
       const request = decodeGatewayRequest(req);
       const rt = runtime(request.channel);
