@@ -4,7 +4,13 @@ import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { verifyDomain } from '../crypto/signing.js';
 import { WeftError } from '../errors.js';
 import { MembershipError } from '../identity/msp.js';
-import { type Block, blockHash, computeDataHash } from './block.js';
+import {
+  type Block,
+  type BlockHeader,
+  type BlockSignature,
+  blockHash,
+  computeDataHash,
+} from './block.js';
 
 /** A block that must not be accepted: wrong place in the chain, wrong data or not signed. */
 export class BlockError extends WeftError {}
@@ -17,7 +23,7 @@ export interface ChainTip {
 }
 
 /** The tip a block leaves behind once accepted. */
-export function chainTipOf(block: Block): ChainTip {
+export function chainTipOf(block: Pick<Block, 'header'>): ChainTip {
   return {
     number: block.header.number,
     hash: blockHash(block.header),
@@ -32,6 +38,14 @@ export interface VerifyBlockOptions {
   backend?: Ed25519Backend;
 }
 
+export interface VerifyHeaderOptions {
+  header: BlockHeader;
+  signatures: readonly BlockSignature[];
+  previous: ChainTip;
+  channel: Channel;
+  backend?: Ed25519Backend;
+}
+
 /**
  * The one block check peers and light clients share: the block extends
  * `previous`, its data hash covers its envelopes, and orderer signatures
@@ -39,9 +53,52 @@ export interface VerifyBlockOptions {
  * Returns the block hash.
  */
 export async function verifyBlock(options: VerifyBlockOptions): Promise<Uint8Array> {
-  const { block, previous, channel } = options;
-  const h = block.header;
-  checkChannel(block, channel);
+  const { block, channel, previous, backend } = options;
+  checkLink(block.header, channel, previous);
+  checkData(block);
+  return checkSignatures(block.header, block.signatures, channel, backend);
+}
+
+/**
+ * `verifyBlock` without the envelopes, for a light client that follows
+ * headers: the block hash is over the header and the orderers sign that
+ * hash, so link and signatures need nothing else. Whether a transaction is
+ * in the block is then an inclusion proof against `header.dataHash`.
+ * Returns the block hash.
+ */
+export async function verifyHeader(options: VerifyHeaderOptions): Promise<Uint8Array> {
+  const { header, channel, previous, backend } = options;
+  checkLink(header, channel, previous);
+  return checkSignatures(header, options.signatures, channel, backend);
+}
+
+/**
+ * The part of `verifyBlock` that needs no previous block: the block is of
+ * this channel, its data hash covers its envelopes, and orderer signatures
+ * satisfy the block-signature policy. Gossip uses it to judge a block that
+ * arrives ahead of the chain (the link is checked when it is committed).
+ * Returns the block hash.
+ */
+export async function verifyBlockSeal(
+  options: Omit<VerifyBlockOptions, 'previous'>,
+): Promise<Uint8Array> {
+  const { block, channel, backend } = options;
+  checkChannel(block.header, channel);
+  checkData(block);
+  return checkSignatures(block.header, block.signatures, channel, backend);
+}
+
+function checkChannel(h: BlockHeader, channel: Channel): void {
+  if (h.channel !== channel.config.channel) {
+    throw new BlockError(
+      'BLOCK_CHANNEL',
+      `block of channel ${h.channel}, expected ${channel.config.channel}`,
+    );
+  }
+}
+
+function checkLink(h: BlockHeader, channel: Channel, previous: ChainTip): void {
+  checkChannel(h, channel);
   if (h.number !== previous.number + 1) {
     throw new BlockError('BLOCK_NUMBER', `block ${h.number} does not follow ${previous.number}`);
   }
@@ -60,62 +117,50 @@ export async function verifyBlock(options: VerifyBlockOptions): Promise<Uint8Arr
       `block ${h.number} names config block ${h.lastConfig}`,
     );
   }
-  return verifyBlockSeal({ block, channel, backend: options.backend });
 }
 
-/**
- * The part of `verifyBlock` that needs no previous block: the block is of
- * this channel, its data hash covers its envelopes, and orderer signatures
- * satisfy the block-signature policy. Gossip uses it to judge a block that
- * arrives ahead of the chain (the link is checked when it is committed).
- * Returns the block hash.
- */
-export async function verifyBlockSeal(
-  options: Omit<VerifyBlockOptions, 'previous'>,
-): Promise<Uint8Array> {
-  const { block, channel } = options;
-  const h = block.header;
-  checkChannel(block, channel);
-  if (block.data.length === 0) throw new BlockError('BLOCK_EMPTY', `block ${h.number} has no data`);
-  if (!equalBytes(computeDataHash(block.data), h.dataHash)) {
-    throw new BlockError('BLOCK_DATA_HASH', `block ${h.number} data does not match its data hash`);
+function checkData(block: Block): void {
+  const n = block.header.number;
+  if (block.data.length === 0) throw new BlockError('BLOCK_EMPTY', `block ${n} has no data`);
+  if (!equalBytes(computeDataHash(block.data), block.header.dataHash)) {
+    throw new BlockError('BLOCK_DATA_HASH', `block ${n} data does not match its data hash`);
   }
-  const hash = blockHash(h);
-  const signers = await verifiedOrderers(block, hash, options);
+}
+
+async function checkSignatures(
+  header: BlockHeader,
+  signatures: readonly BlockSignature[],
+  channel: Channel,
+  backend: Ed25519Backend | undefined,
+): Promise<Uint8Array> {
+  const hash = blockHash(header);
+  const signers = await verifiedOrderers({ header, signatures, hash, channel, backend });
   if (!satisfies(channel.policies.blockSignatures, signers)) {
     throw new BlockError(
       'BLOCK_SIGNATURES',
-      `block ${h.number}: orderer signatures (${signers.length} valid) do not satisfy the policy`,
+      `block ${header.number}: orderer signatures (${signers.length} valid) do not satisfy the policy`,
     );
   }
   return hash;
 }
 
-function checkChannel(block: Block, channel: Channel): void {
-  if (block.header.channel !== channel.config.channel) {
-    throw new BlockError(
-      'BLOCK_CHANNEL',
-      `block of channel ${block.header.channel}, expected ${channel.config.channel}`,
-    );
-  }
-}
-
 /** Signatures from listed orderers whose certificates hold at the block's time; others don't count. */
-async function verifiedOrderers(
-  block: Block,
-  hash: Uint8Array,
-  options: Omit<VerifyBlockOptions, 'previous'>,
-): Promise<{ org: string; role: string; id: string }[]> {
-  const { channel, backend } = options;
+async function verifiedOrderers(o: {
+  header: BlockHeader;
+  signatures: readonly BlockSignature[];
+  hash: Uint8Array;
+  channel: Channel;
+  backend: Ed25519Backend | undefined;
+}): Promise<{ org: string; role: string; id: string }[]> {
   const seen = new Set<string>();
-  const checks = block.signatures.map(async (s) => {
+  const checks = o.signatures.map(async (s) => {
     const id = toHex(s.signer);
     if (seen.has(id)) return undefined;
     seen.add(id);
-    const orderer = channel.orderers.get(id);
+    const orderer = o.channel.orderers.get(id);
     if (!orderer) return undefined;
     try {
-      await channel.msp.identify(orderer.cert, { at: block.header.timestamp, roles: ['orderer'] });
+      await o.channel.msp.identify(orderer.cert, { at: o.header.timestamp, roles: ['orderer'] });
     } catch (err) {
       if (err instanceof MembershipError) return undefined;
       throw err;
@@ -123,9 +168,9 @@ async function verifiedOrderers(
     const ok = await verifyDomain({
       publicKey: s.signer,
       domain: 'block',
-      bytes: hash,
+      bytes: o.hash,
       signature: s.signature,
-      backend,
+      backend: o.backend,
     });
     return ok ? { org: orderer.cert.org, role: 'orderer', id } : undefined;
   });

@@ -16,6 +16,7 @@ import {
   openGenesis,
   signerFromSecret,
   verifyBlock,
+  verifyHeader,
   ZERO_HASH,
 } from '../../src/index.js';
 
@@ -130,6 +131,30 @@ describe('block verifier', () => {
       await chain.append([m.bytes]);
     }
     assert.equal(chain.tip.number, 3);
+  });
+});
+
+describe('header verifier (no envelopes)', () => {
+  const header = (block: Block, previous = tip) =>
+    verifyHeader({
+      header: block.header,
+      signatures: block.signatures,
+      previous,
+      channel: net.channel,
+    });
+
+  it('accepts a header the orderer signed, returning the same hash as the full check', async () => {
+    const block = await buildBlock(net, tip, [mint.bytes]);
+    assert.deepEqual(await header(block), await verify(block));
+  });
+
+  it('refuses a broken link, a changed header field, or missing signatures', async () => {
+    const block = await buildBlock(net, tip, [mint.bytes]);
+    await rejectsWithCode(() => header(block, { ...tip, hash: ZERO_HASH }), 'BLOCK_PREVIOUS_HASH');
+    await rejectsWithCode(() => header(block, { ...tip, number: 1 }), 'BLOCK_NUMBER');
+    const other = { ...block, header: { ...block.header, dataHash: ZERO_HASH } };
+    await rejectsWithCode(() => header(other), 'BLOCK_SIGNATURES');
+    await rejectsWithCode(() => header({ ...block, signatures: [] }), 'BLOCK_SIGNATURES');
   });
 });
 
