@@ -93,6 +93,10 @@ async function serveStream(
     gate.penalise(peer, options.penaltyMs);
     hook(() => options.onMisbehaviour?.({ peer, code: err.code, protocol }));
     await sendFrame(stream, { kind: 'error', code: err.code, message: err.message }, timeoutMs);
+    // Closing our side returns before the frame has left the connection, and
+    // hanging up at once can drop it: give it until the peer closes too, or
+    // a moment (a hostile peer need not close).
+    await closedOrAfter(stream, ERROR_GRACE_MS);
     // The peer broke the framing, so nothing else it sends can be trusted: drop every connection.
     await host.hangUp(peer, { signal: AbortSignal.timeout(timeoutMs) }).catch(() => {
       for (const c of host.getConnections(peer)) c.abort(err);
@@ -212,4 +216,22 @@ function requestError(err: unknown): NetError {
 
 function errorOf(e: NetError): Frame {
   return { kind: 'error', code: e.code, message: e.message };
+}
+
+/** How long a misbehaving peer's ERROR frame gets to leave before the hang-up. */
+const ERROR_GRACE_MS = 250;
+
+function closedOrAfter(stream: Stream, ms: number): Promise<void> {
+  if (stream.status === 'closed') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    stream.addEventListener(
+      'close',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }
