@@ -29,9 +29,10 @@ import {
   type NodeHost,
   streamProtocol,
 } from '../../src/net/index.js';
+import { freeBasePort } from './ports.js';
 import { TestNetwork, until } from './test-network.js';
 
-const basePort = 24_000 + Math.floor(Math.random() * 150) * 40;
+let basePort = 0;
 const ORG1 = ['org1-peer0', 'org1-peer1'];
 const ORG2 = ['org2-peer0', 'org2-peer1'];
 const LATE = 'org1-peer2';
@@ -90,6 +91,7 @@ describe('e2e gossip: leaders, push and pull, isolation, forgery, leader failove
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'weft-gossip-'));
+    basePort = await freeBasePort({ nodes: 6, min: 24_000, max: 30_000 });
     const both = (roles: ('peer' | 'gateway')[]) => [
       { name: 'weft', roles },
       { name: 'org1only', roles },

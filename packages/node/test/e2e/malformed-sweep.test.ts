@@ -58,6 +58,7 @@ import {
   waitHealthy,
 } from '../../src/up/supervisor.js';
 import { HostPool, sleep, type TestPeer, testPeer } from '../net/fixtures.js';
+import { freeBasePort } from './ports.js';
 import {
   declaredLength,
   describeReply,
@@ -188,10 +189,8 @@ describe('e2e: malformed and oversized messages on every protocol, against node 
   const outcomes: Outcome[] = [];
   const penalties: Penalty[] = [];
   const notSwept: string[] = [];
-  /** Penalised cases whose ERROR frame never reached the attacker (a node bug; see below). */
   /** Attackers that only ever got typed errors: never penalised. */
   const standingPeers: { node: string; peer: string }[] = [];
-  const basePort = 12_000 + Math.floor(Math.random() * 150) * 20;
   let dir: string;
   let prepared: PreparedNetwork;
   const procs: NodeProcess[] = [];
@@ -435,6 +434,7 @@ describe('e2e: malformed and oversized messages on every protocol, against node 
   }
 
   before(async () => {
+    const basePort = await freeBasePort({ nodes: 3, min: 12_000, max: 15_000 });
     dir = await mkdtemp(path.join(os.tmpdir(), 'weft-sweep-'));
     prepared = await prepareDevNetwork({
       dir,

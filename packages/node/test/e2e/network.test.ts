@@ -9,6 +9,7 @@ import { GatewayClient } from '../../src/client/gateway-client.js';
 import { planSpend, signFabcoinProposal } from '../../src/client/proposals.js';
 import { loadMember } from '../../src/material/member.js';
 import { type RunningNetwork, up } from '../../src/up/up.js';
+import { freeBasePort } from './ports.js';
 
 interface Health {
   channels: { name: string; height: number; commitHash?: string; txCount?: number }[];
@@ -37,10 +38,11 @@ describe('e2e: a 1 orderer + 2 orgs x 2 peers network, one process per node', ()
   let dir: string;
   let net: RunningNetwork;
   let client: GatewayClient;
-  const basePort = 20_000 + Math.floor(Math.random() * 200) * 50;
+  let basePort: number;
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'weft-e2e-'));
+    basePort = await freeBasePort({ nodes: 5, min: 20_000, max: 23_000 });
     net = await up({
       dir,
       orgs: 2,
