@@ -1,0 +1,38 @@
+import { WeftError } from '@weft/core';
+
+/**
+ * Codes the wallet raises. UIs branch on them: a wrong passphrase asks again,
+ * a corrupt or unsupported vault must not be overwritten without the holder's say.
+ */
+export type WalletErrorCode =
+  /** The passphrase does not open the vault, or the ciphertext was altered (GCM cannot tell). */
+  | 'WALLET_BAD_PASSPHRASE'
+  /** Stored bytes are not a well-formed vault (truncated, oversized, wrong types, bad contents). */
+  | 'WALLET_CORRUPT'
+  /** A well-formed vault of a newer format, KDF or cipher this code does not know. */
+  | 'WALLET_UNSUPPORTED'
+  /** Not a valid BIP39 English mnemonic (word, count or checksum). */
+  | 'WALLET_BAD_MNEMONIC'
+  /** A new vault's KDF parameters are below the enforced floor. */
+  | 'WALLET_WEAK_KDF'
+  /** A new passphrase is shorter than the enforced minimum. */
+  | 'WALLET_WEAK_PASSPHRASE'
+  /** A derivation path, account or index out of range. */
+  | 'WALLET_BAD_PATH'
+  /** Metadata that does not fit the vault's schema or bounds. */
+  | 'WALLET_BAD_METADATA'
+  /** The session is locked (or was locked while an operation ran). */
+  | 'WALLET_LOCKED'
+  | 'WALLET_NOT_FOUND'
+  | 'WALLET_EXISTS'
+  | 'WALLET_BAD_NAME'
+  /** The storage backend failed (quota, closed database, blocked upgrade...). */
+  | 'WALLET_STORE_FAILED';
+
+export class WalletError extends WeftError {
+  declare readonly code: WalletErrorCode;
+  // Narrows the code to WalletErrorCode at construction.
+  constructor(code: WalletErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
