@@ -16,6 +16,7 @@ export type SignatureDomain =
   | 'block'
   | 'attestation'
   | 'alive'
+  | 'enroll'
   | 'test';
 
 export function domainMessage(domain: SignatureDomain, bytes: Uint8Array): Uint8Array {

@@ -1,3 +1,4 @@
+export * from './enroll.js';
 export * from './gossip.js';
 export * from './hello.js';
 export * from './ids.js';

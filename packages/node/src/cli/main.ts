@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { runLedgerBench } from '../bench/ledger-bench.js';
 import { runValidateBench } from '../bench/validate-bench.js';
 import { installNativeCrypto } from '../crypto/install.js';
+import { registerCaCommands } from './commands/ca.js';
 import { registerChannelCommands } from './commands/channel.js';
 import { registerCryptoCommands } from './commands/crypto.js';
 import { registerNodeCommands } from './commands/node.js';
@@ -27,6 +28,7 @@ registerChannelCommands(program);
 registerNodeCommands(program);
 registerUpCommand(program);
 registerTxCommands(program);
+registerCaCommands(program);
 
 const bench = program.command('bench').description('benchmarks that print JSON');
 

@@ -2,7 +2,9 @@ export { ConfigError, type ConfigErrorCode } from './errors.js';
 export { type FieldFail, FieldReader, fieldPath, parseYamlText } from './fields.js';
 export { type MultiaddrRules, peerIdOf, readMultiaddr } from './multiaddr.js';
 export {
+  type CaConfig,
   type ChannelJoin,
+  DEFAULT_CA,
   DEFAULT_GOSSIP,
   DEFAULT_OPS,
   type GossipConfig,

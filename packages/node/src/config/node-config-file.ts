@@ -59,6 +59,7 @@ export function formatNodeConfig(config: NodeConfig, options: { baseDir: string 
     })),
     bootstrap: config.bootstrap,
     gossip,
+    ...(config.ca ? { ca: { ...config.ca, orgDir: portable(config.ca.orgDir, baseDir) } } : {}),
   };
   return `# weft node config (generated); see \`weft node start --help\`\n${stringify(data, { lineWidth: 0 })}`;
 }

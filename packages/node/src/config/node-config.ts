@@ -41,6 +41,30 @@ export interface GossipConfig {
   stateTransferBatchSize: number;
 }
 
+/**
+ * The node runs its org's CA on `/weft/enroll/1.0.0` (fabric-ca's role):
+ * admins register one-time secrets, wallets enroll for client certificates.
+ */
+export interface CaConfig {
+  /**
+   * The org's material folder (`<material>/orgs/<Org>`): `root.key`, the org
+   * root's secret that signs the certificates, and `root.pub`. The folder
+   * name is the org, which must be the node's own. Registrations live in the
+   * node's database (`dataDir/db`, namespace `ca`).
+   */
+  orgDir: string;
+  /** How long a registered secret stays usable when the admin does not say. */
+  secretTtlMs: number;
+  /** The longest lifetime an admin may ask for. */
+  maxSecretTtlMs: number;
+  /** Validity of an issued client certificate. */
+  certValidityMs: number;
+  /** Requests a minute from everyone together. */
+  requestsPerMinute: number;
+  /** Requests a minute from one caller (PeerId). */
+  requestsPerPeerPerMinute: number;
+}
+
 export interface NodeConfig {
   name: string;
   dataDir: string;
@@ -54,6 +78,8 @@ export interface NodeConfig {
   channels: ChannelJoin[];
   bootstrap: string[];
   gossip: GossipConfig;
+  /** Present when this node runs its org's CA. */
+  ca?: CaConfig;
 }
 
 /** What a program passes to build a config: required fields plus any overrides. */
@@ -64,6 +90,7 @@ export type NodeConfigInput = Pick<NodeConfig, 'name' | 'dataDir' | 'identity'> 
   channels: (Pick<ChannelJoin, 'name' | 'genesis' | 'roles'> & Partial<ChannelJoin>)[];
   bootstrap?: string[];
   gossip?: Partial<GossipConfig>;
+  ca?: Pick<CaConfig, 'orgDir'> & Partial<CaConfig>;
 };
 
 export const DEFAULT_GOSSIP: Readonly<GossipConfig> = Object.freeze({
@@ -72,6 +99,17 @@ export const DEFAULT_GOSSIP: Readonly<GossipConfig> = Object.freeze({
   staticLeader: null,
   pullIntervalMs: 4000,
   stateTransferBatchSize: 10,
+});
+
+const DAY_MS = 86_400_000;
+
+export const DEFAULT_CA: Readonly<Omit<CaConfig, 'orgDir'>> = Object.freeze({
+  secretTtlMs: 7 * DAY_MS,
+  maxSecretTtlMs: 90 * DAY_MS,
+  // fabric-ca's default certificate expiry: 8760h.
+  certValidityMs: 365 * DAY_MS,
+  requestsPerMinute: 600,
+  requestsPerPeerPerMinute: 30,
 });
 
 /** Fabric's operations service listens on 9443; loopback so metrics are not public by default. */
@@ -146,13 +184,30 @@ function readGossip(value: unknown): GossipConfig {
   return gossip;
 }
 
+function readCa(value: unknown, baseDir: string): CaConfig {
+  const c = r.map(value, 'ca', ['orgDir'], Object.keys(DEFAULT_CA));
+  const int = (key: keyof typeof DEFAULT_CA, min: number, max: number) =>
+    r.optional(c, key, DEFAULT_CA[key], (x) => r.int(x, fieldPath('ca', key), { min, max }));
+  const ca: CaConfig = {
+    orgDir: readPath(c.orgDir, 'ca.orgDir', baseDir),
+    secretTtlMs: int('secretTtlMs', 1000, 3650 * DAY_MS),
+    maxSecretTtlMs: int('maxSecretTtlMs', 1000, 3650 * DAY_MS),
+    certValidityMs: int('certValidityMs', 60_000, 3650 * DAY_MS),
+    requestsPerMinute: int('requestsPerMinute', 1, 1_000_000),
+    requestsPerPeerPerMinute: int('requestsPerPeerPerMinute', 1, 1_000_000),
+  };
+  if (ca.secretTtlMs > ca.maxSecretTtlMs)
+    fail('ca.secretTtlMs', 'must not be longer than ca.maxSecretTtlMs');
+  return ca;
+}
+
 /** Validates plain data (parsed YAML or a NodeConfigInput); relative paths resolve against baseDir. */
 export function validateNodeConfig(value: unknown, options: { baseDir: string }): NodeConfig {
   const top = r.map(
     value,
     '',
     ['name', 'dataDir', 'identity', 'listen', 'channels'],
-    ['ops', 'log', 'bootstrap', 'gossip'],
+    ['ops', 'log', 'bootstrap', 'gossip', 'ca'],
   );
   const { baseDir } = options;
   const l = r.map(top.listen, 'listen', [], ['tcp', 'ws']);
@@ -197,6 +252,7 @@ export function validateNodeConfig(value: unknown, options: { baseDir: string })
     channels,
     bootstrap,
     gossip: readGossip(top.gossip),
+    ...(top.ca === undefined || top.ca === null ? {} : { ca: readCa(top.ca, baseDir) }),
   };
 }
 

@@ -12,6 +12,7 @@ import {
   encodeTxStatus,
   type Hello,
   MAX_BROADCAST_REQUEST,
+  MAX_ENROLL_REQUEST_BYTES,
   MAX_HELLO_BYTES,
   MAX_LIGHT_REQUEST_BYTES,
   MAX_SIGNED_PROPOSAL_MESSAGE,
@@ -20,6 +21,7 @@ import {
   WeftError,
 } from '@weft/core';
 import type { Logger } from 'pino';
+import type { EnrollService } from '../ca/index.js';
 import { type NodeHost, type RpcContext, serveProtocol } from '../net/index.js';
 import type { NodeMetrics } from '../ops/index.js';
 import type { ChannelRuntime } from './channel-runtime.js';
@@ -33,6 +35,8 @@ export interface HandlerContext {
   hello: () => Hello;
   log: Logger;
   metrics: NodeMetrics;
+  /** The org CA, when this node runs one (`ca` in its config). */
+  ca?: EnrollService;
 }
 
 /** Blocks served per /weft/blocks request, so one request cannot pin a node for long. */
@@ -132,6 +136,11 @@ export async function serveNodeProtocols(h: HandlerContext): Promise<Array<() =>
       return encodeEndorseResponse(await endorser.endorse(request));
     }),
     serve(PROTOCOLS.light, 'public', MAX_LIGHT_REQUEST_BYTES, lightHandler(h)),
+    // Public: a wallet enrolling is no member yet. The CA checks the admin or the secret itself.
+    serve(PROTOCOLS.enroll, 'public', MAX_ENROLL_REQUEST_BYTES, (req, ctx) => {
+      if (!h.ca) refuse('NODE_NOT_CA', 'this node runs no CA');
+      return h.ca.handle(req, ctx);
+    }),
     serve(PROTOCOLS.gateway, 'public', MAX_SIGNED_PROPOSAL_MESSAGE, async (req) => {
       const request = decodeGatewayRequest(req);
       const rt = runtime(request.channel);

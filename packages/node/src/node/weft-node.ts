@@ -14,6 +14,7 @@ import {
   toHex,
 } from '@weft/core';
 import type { Logger } from 'pino';
+import { EnrollService } from '../ca/index.js';
 import type { NodeConfig } from '../config/index.js';
 import { installNativeCrypto } from '../crypto/install.js';
 import { openNodeDatabase } from '../ledger/index.js';
@@ -53,6 +54,8 @@ export class WeftNode {
   readonly directory = new NodeDirectory();
   host!: NodeHost;
   ops?: OpsServer;
+  /** The org CA on /weft/enroll/1.0.0, when the config has a `ca` section. */
+  ca?: EnrollService;
   #pool?: VsccPool;
   #db?: Awaited<ReturnType<typeof openNodeDatabase>>;
   #hello!: Hello;
@@ -91,6 +94,14 @@ export class WeftNode {
     const member = await loadMember(config.identity);
     await mkdir(config.dataDir, { recursive: true });
     this.#db = await openNodeDatabase({ path: path.join(config.dataDir, 'db') });
+    if (config.ca) {
+      this.ca = await EnrollService.open({
+        db: this.#db,
+        ca: config.ca,
+        nodeOrg: member.cert.org,
+        log: componentLogger(this.log, 'ca'),
+      });
+    }
     this.host = await createNodeHost({
       secretKey: member.secretKey,
       membership: this.directory,
@@ -147,6 +158,7 @@ export class WeftNode {
         hello: () => this.#hello,
         log: componentLogger(this.log, 'rpc'),
         metrics: this.metrics,
+        ca: this.ca,
       })),
     );
     this.host.addEventListener('peer:connect', (evt) => void this.#greet(evt.detail));

@@ -1,6 +1,7 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  loadNodeConfig,
   type NodeConfig,
   type NodeRole,
   resolveNodeConfig,
@@ -32,6 +33,8 @@ export interface DevNode {
   tcp: string;
   ws: string;
   opsUrl: string;
+  /** The org whose CA this node runs (the first peer of each peer org), if any. */
+  caOrg?: string;
 }
 
 export interface PreparedNetwork {
@@ -50,6 +53,8 @@ export interface NetworkInfo {
   materialDir: string;
   gateways: string[];
   nodes: { name: string; roles: string[]; tcp: string; ws: string; ops: string }[];
+  /** Org -> the WebSocket multiaddr of the node running its CA (`weft ca register --org`). */
+  cas?: Record<string, string>;
 }
 
 export const NETWORK_FILE = 'network.json';
@@ -100,6 +105,11 @@ export async function prepareDevNetwork(layout: DevNetworkLayout): Promise<Prepa
   ];
   const addr = (i: number) => `/ip4/127.0.0.1/tcp/${layout.basePort + i}`;
   const bootstrap = entries.map((e, i) => `${addr(i)}/p2p/${e.m.peerId}`);
+  // The first peer of each org runs the org's CA, with the org root key from the material.
+  const caOf = (m: (typeof members)[number]) =>
+    m.role === 'peer' && peers.find((p) => p.org === m.org) === m
+      ? { orgDir: path.join(materialDir, 'orgs', m.org) }
+      : undefined;
   for (const [i, { m, roles }] of entries.entries()) {
     const name = m.role === 'orderer' ? m.name : `${m.org.toLowerCase()}-${m.name}`;
     const configFile = path.join(dir, 'nodes', `${name}.yaml`);
@@ -115,10 +125,14 @@ export async function prepareDevNetwork(layout: DevNetworkLayout): Promise<Prepa
         bootstrap: bootstrap.filter((_, j) => j !== i),
         // Fast enough for a dev network on one machine.
         gossip: { leaderDeclareIntervalMs: 1000, electionTimeoutMs: 3000, pullIntervalMs: 1000 },
+        ca: caOf(m),
       },
       { baseDir: dir },
     );
-    if (!(await exists(configFile))) await writeNodeConfig({ file: configFile, config });
+    // A network made before CAs existed keeps its configs, and so has none.
+    const written = (await exists(configFile)) ? await loadNodeConfig(configFile) : undefined;
+    if (!written) await writeNodeConfig({ file: configFile, config });
+    const caOrg = (written ?? config).ca ? m.org : undefined;
     nodes.push({
       name,
       configFile,
@@ -127,6 +141,7 @@ export async function prepareDevNetwork(layout: DevNetworkLayout): Promise<Prepa
       tcp: addr(i),
       ws: `/ip4/127.0.0.1/tcp/${layout.basePort + 100 + i}/ws/p2p/${m.peerId}`,
       opsUrl: `http://127.0.0.1:${layout.basePort + 2000 + i}`,
+      ...(caOrg ? { caOrg } : {}),
     });
   }
   const info: NetworkInfo = {
@@ -141,6 +156,7 @@ export async function prepareDevNetwork(layout: DevNetworkLayout): Promise<Prepa
       ws: n.ws,
       ops: n.opsUrl,
     })),
+    cas: Object.fromEntries(nodes.flatMap((n) => (n.caOrg ? [[n.caOrg, n.ws]] : []))),
   };
   await writeFile(path.join(dir, NETWORK_FILE), `${JSON.stringify(info, null, 2)}\n`);
   return {

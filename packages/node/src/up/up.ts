@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { toHex, txCodeName } from '@weft/core';
+import { CaClient, formatRegistrations } from '../ca/index.js';
 import { GatewayClient } from '../client/gateway-client.js';
 import { mintProposal } from '../client/proposals.js';
 import { loadMember } from '../material/member.js';
@@ -15,6 +16,8 @@ import { type NodeProcess, startNodeProcess, stopNodeProcess, waitHealthy } from
 export interface UpOptions extends DevNetworkLayout {
   /** Coins minted to each demo client the first time. */
   startingCoins: bigint;
+  /** Enrollment secrets registered per org with a CA on first start, and printed (default 2). */
+  enrollSecrets?: number;
   out: (line: string) => void;
 }
 
@@ -55,6 +58,7 @@ export async function up(options: UpOptions): Promise<RunningNetwork> {
       ),
     );
     await mintStartingCoins(prepared, options);
+    await registerStartingSecrets(prepared, options);
   } catch (err) {
     await stop();
     throw err;
@@ -95,6 +99,46 @@ async function mintStartingCoins(prepared: PreparedNetwork, options: UpOptions):
   } finally {
     await client.close();
   }
+}
+
+/**
+ * On first start, registers a few one-time enrollment secrets with each
+ * org's CA (as the org's admin from the material) and prints them: the
+ * only time they are shown. Later starts print how to register more.
+ */
+async function registerStartingSecrets(
+  prepared: PreparedNetwork,
+  options: UpOptions,
+): Promise<void> {
+  const count = options.enrollSecrets ?? 2;
+  const marker = path.join(path.resolve(options.dir), 'registered');
+  const cas = prepared.nodes.filter((n) => n.caOrg !== undefined);
+  if (cas.length === 0 || count <= 0) return;
+  if (await exists(marker)) {
+    options.out(
+      `enrollment: pnpm weft ca register --org ${cas[0]!.caOrg} --network ${options.dir} registers more secrets\n`,
+    );
+    return;
+  }
+  const lines: string[] = [];
+  for (const node of cas) {
+    const org = node.caOrg!;
+    const admin = prepared.manifest.orgs
+      .find((o) => o.name === org)
+      ?.members.find((m) => m.role === 'admin');
+    if (!admin) continue;
+    const signer = await loadMember(path.join(prepared.materialDir, 'orgs', org, admin.name));
+    const client = await CaClient.connect({ node: node.ws });
+    try {
+      lines.push(formatRegistrations(org, await client.register({ org, admin: signer, count })));
+    } finally {
+      await client.close();
+    }
+  }
+  options.out(
+    `enrollment secrets (single use, shown only now; a wallet enrolls with org, id and secret):\n${lines.join('')}`,
+  );
+  await writeFile(marker, `${new Date().toISOString()}\n`);
 }
 
 function describe(prepared: PreparedNetwork, options: UpOptions): string {

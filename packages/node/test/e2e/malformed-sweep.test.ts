@@ -30,6 +30,7 @@ import {
   issueCertificate,
   MAX_BLOCK_BYTES,
   MAX_BROADCAST_REQUEST,
+  MAX_ENROLL_REQUEST_BYTES,
   MAX_HELLO_BYTES,
   MAX_LIGHT_REQUEST_BYTES,
   MAX_SIGNED_PROPOSAL_MESSAGE,
@@ -474,6 +475,8 @@ describe('e2e: malformed and oversized messages on every protocol, against node 
       PROTOCOLS.endorse,
       PROTOCOLS.gateway,
       PROTOCOLS.light,
+      // The dev network's first peer of each org is its CA.
+      PROTOCOLS.enroll,
     ]);
     const material = (ref: string) => loadMember(path.join(prepared.materialDir, 'orgs', ref));
     [peer0, peer1, client0, org1Root] = await Promise.all([
@@ -710,6 +713,43 @@ describe('e2e: malformed and oversized messages on every protocol, against node 
           },
         ],
       },
+    };
+    const enroll = (fields: Record<string, unknown>) =>
+      encode({
+        type: 'enroll',
+        org: 'Org1',
+        id: 'user-0123456789',
+        secret: new Uint8Array(20),
+        publicKey: new Uint8Array(32),
+        time: Date.now(),
+        nonce: new Uint8Array(16),
+        signature: new Uint8Array(64),
+        ...fields,
+      });
+    specs[PROTOCOLS.enroll] = {
+      access: 'public',
+      maxRequestBytes: MAX_ENROLL_REQUEST_BYTES,
+      garbage: garbageCbor(),
+      wrong: [
+        {
+          what: 'not signed by the key it asks to certify',
+          request: enroll({}),
+          code: 'ENROLL_BAD_PROOF',
+        },
+        { what: 'unknown type', request: enroll({ type: 'grant' }), code: 'CODEC_SCHEMA' },
+        { what: 'unknown field', request: enroll({ extra: 1 }), code: 'CODEC_SCHEMA' },
+        {
+          what: 'short secret',
+          request: enroll({ secret: new Uint8Array(4) }),
+          code: 'CODEC_SCHEMA',
+        },
+        { what: 'time as a string', request: enroll({ time: '1' }), code: 'CODEC_SCHEMA' },
+        {
+          what: 'register without an admin',
+          request: enroll({ type: 'register' }),
+          code: 'CODEC_SCHEMA',
+        },
+      ],
     };
     heightsBefore = await heights();
   });
