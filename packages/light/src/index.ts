@@ -1,0 +1,19 @@
+// @weft/light: the public API, one `export ... from` line per module.
+export * from './chain/header-chain.js';
+export * from './chain/idb-store.js';
+export {
+  type HeaderStore,
+  type LevelDatabase,
+  levelHeaderStore,
+  type StoredHeader,
+} from './chain/store.js';
+export * from './enroll/index.js';
+export * from './errors.js';
+export * from './proofs/attested-codes.js';
+export * from './proofs/coins.js';
+export * from './proofs/verdict.js';
+export * from './proofs/verifier.js';
+export * from './transport/libp2p-transport.js';
+export * from './transport/node-set.js';
+export * from './transport/transport.js';
+export * from './wallet/index.js';
