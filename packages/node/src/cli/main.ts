@@ -1,5 +1,6 @@
 import '../net/polyfill.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { E2E_ORDERERS, runE2eBench } from '../bench/e2e-bench.js';
 import { runLedgerBench } from '../bench/ledger-bench.js';
 import { runValidateBench } from '../bench/validate-bench.js';
 import { installNativeCrypto } from '../crypto/install.js';
@@ -93,5 +94,77 @@ bench
       process.stdout.write(`${JSON.stringify(report, null, opts.json ? 0 : 2)}\n`);
     },
   );
+
+function rate(value: string): number | 'max' {
+  if (value === 'max') return value;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError('expected transactions per second (> 0) or max');
+  return n;
+}
+
+function ordererType(value: string): (typeof E2E_ORDERERS)[number] {
+  const known = E2E_ORDERERS.find((o) => o === value);
+  if (!known)
+    throw new InvalidArgumentError(
+      `only ${E2E_ORDERERS.join(', ')} exists now (a jetstream orderer is planned)`,
+    );
+  return known;
+}
+
+function upTo16(value: string): number {
+  const n = positiveInt(value);
+  if (n > 16) throw new InvalidArgumentError('expected 1..16');
+  return n;
+}
+
+bench
+  .command('e2e')
+  .description(
+    'Caliper-style: signed Fabcoin spends through the gateways of a local network (started, or --network), at a fixed rate or closed loop; latency from submission to commit status, CPU per node',
+  )
+  .option('--duration <s>', 'seconds of load (timed)', positiveInt, 20)
+  .option(
+    '--rate <tps|max>',
+    'transactions per second offered (open loop), or max: closed loop with --in-flight outstanding',
+    rate,
+    100,
+  )
+  .option(
+    '--in-flight <n>',
+    "outstanding transactions with --rate max (default: 32 per gateway, a node's concurrent streams per protocol and connection)",
+    positiveInt,
+  )
+  .option('--clients <n>', 'gateway connections, spread over the gateways', positiveInt, 8)
+  .option(
+    '--txs <n>',
+    'coins minted for --rate max; the run ends when all are spent (default: 1000 per second of --duration)',
+    positiveInt,
+  )
+  .option('--orgs <n>', 'peer organisations of the started network', upTo16, 2)
+  .option('--peers-per-org <n>', 'peers per organisation of the started network', upTo16, 1)
+  .option('--orderer <type>', 'ordering service of the started network', ordererType, 'solo')
+  .option('--network <dir>', 'target the running network of this weft up directory instead')
+  .option('--dir <path>', 'keep the started network here (default: a temporary directory, removed)')
+  .option(
+    '--base-port <port>',
+    'first TCP port of the started network (WebSockets +100, ops +2000)',
+    positiveInt,
+    27050,
+  )
+  .option('--channel <name>', 'channel of the started network', 'weft')
+  .option('--json', 'print only the JSON report')
+  .action(async (opts: Omit<Parameters<typeof runE2eBench>[0], 'log'> & { json?: boolean }) => {
+    const report = await runE2eBench({
+      ...opts,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    if (report.succeeded === 0) process.exitCode = 1;
+    // After a run with stream resets, closed gateway clients can leave their
+    // WebSocket sockets open and keep the process alive: exit once printed.
+    process.stdout.write(`${JSON.stringify(report, null, opts.json ? 0 : 2)}\n`, () =>
+      process.exit(),
+    );
+  });
 
 await program.parseAsync(process.argv);

@@ -45,6 +45,8 @@ export interface ServeOptions {
   penaltyMs?: number;
   /** Concurrent inbound streams for this protocol per connection (libp2p default 32). */
   maxInboundStreams?: number;
+  /** Concurrent outbound streams this host may open for the protocol per connection (libp2p default 64). */
+  maxOutboundStreams?: number;
 }
 
 /** Misbehaviour codes: framing violations that cost the peer its connection. */
@@ -62,7 +64,10 @@ export async function serveProtocol(
       hook(() => options.onInternalError?.(err, protocol));
       stream.abort(err instanceof Error ? err : new Error(String(err)));
     });
-  await host.handle(protocol, serve, { maxInboundStreams: options.maxInboundStreams });
+  await host.handle(protocol, serve, {
+    maxInboundStreams: options.maxInboundStreams,
+    maxOutboundStreams: options.maxOutboundStreams,
+  });
   return () => host.unhandle(protocol);
 }
 

@@ -42,6 +42,8 @@ export interface HandlerContext {
 /** Blocks served per /weft/blocks request, so one request cannot pin a node for long. */
 export const MAX_BLOCKS_PER_REQUEST = 100;
 const TIMEOUT_MS = 30_000;
+/** Member-to-member protocols with one stream per transaction in flight. */
+const BUSY = new Set<string>([PROTOCOLS.broadcast, PROTOCOLS.endorse]);
 
 class ProtocolError extends WeftError {}
 
@@ -85,6 +87,10 @@ export async function serveNodeProtocols(h: HandlerContext): Promise<Array<() =>
       handler,
       onInternalError,
       onMisbehaviour,
+      // A gateway holds one broadcast stream (until the block is cut) and one
+      // endorse stream per transaction in flight: libp2p's defaults (32 in,
+      // 64 out per connection) capped a node at a few dozen transactions.
+      ...(BUSY.has(protocol) ? { maxInboundStreams: 1024, maxOutboundStreams: 1024 } : {}),
     });
 
   return Promise.all([
