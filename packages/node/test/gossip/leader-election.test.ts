@@ -74,7 +74,9 @@ describe('gossip: org leader election', () => {
           for (let round = 1; round <= 6; round++) {
             const now = round * 600;
             const roles = peers.map((p) => p.isLeader);
-            for (const p of peers) ids.forEach((id, i) => p.heard(id, roles[i]!, now));
+            for (const p of peers) {
+              for (const [i, id] of ids.entries()) p.heard(id, roles[i]!, now);
+            }
             for (const p of peers) p.tick(now + 10);
           }
           const leaders = peers.filter((p) => p.isLeader);
