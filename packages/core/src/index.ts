@@ -1,6 +1,7 @@
 // @weft/core: every consensus rule once. Peers, orderers, light clients and
 // the auditor import from here so they reach the same verdicts.
 
+export * from './audit/index.js';
 export * from './block/block.js';
 export * from './block/genesis.js';
 export * from './block/verify.js';

@@ -1,4 +1,5 @@
 // @weft/light: the public API, one `export ... from` line per module.
+export * from './auditor/index.js';
 export * from './chain/header-chain.js';
 export * from './chain/idb-store.js';
 export {

@@ -4,6 +4,7 @@ import { E2E_ORDERERS, runE2eBench } from '../bench/e2e-bench.js';
 import { runLedgerBench } from '../bench/ledger-bench.js';
 import { runValidateBench } from '../bench/validate-bench.js';
 import { installNativeCrypto } from '../crypto/install.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerCaCommands } from './commands/ca.js';
 import { registerChannelCommands } from './commands/channel.js';
 import { registerCryptoCommands } from './commands/crypto.js';
@@ -30,6 +31,7 @@ registerNodeCommands(program);
 registerUpCommand(program);
 registerTxCommands(program);
 registerCaCommands(program);
+registerAuditCommand(program);
 
 const bench = program.command('bench').description('benchmarks that print JSON');
 
