@@ -6,7 +6,8 @@ import { CodecError, WeftError } from '@weft/core';
  * LEDGER_NO_GENESIS, LEDGER_GENESIS_MISMATCH, LEDGER_CHANNEL,
  * LEDGER_BLOCK_NUMBER, LEDGER_PREVIOUS_HASH, LEDGER_BAD_COMMIT,
  * LEDGER_BAD_QUERY, LEDGER_LOCKED (store held by another process),
- * LEDGER_IN_USE (channel already open here), LEDGER_CLOSED.
+ * LEDGER_IN_USE (channel already open here), LEDGER_CLOSED, LEDGER_OPTIONS
+ * (bad database options).
  */
 export class LedgerError extends WeftError {}
 

@@ -1,7 +1,9 @@
+import type { ResourceLimits } from 'node:worker_threads';
 import type { TxCheck, TxCheckContext } from '@weft/core';
 import { VsccPoolError } from './errors.js';
 import { type FromWorker, packEnvelopes, type WorkerFault } from './protocol.js';
 import { RateMeter } from './rate.js';
+import { DEFAULT_WORKER_LIMITS, type SpawnInit } from './spawn.js';
 import {
   type Call,
   chunkSizeFor,
@@ -9,12 +11,21 @@ import {
   type ResolvedOptions,
   resolveOptions,
   type Task,
-  type VsccPoolOptions,
+  type VsccPoolOptions as TaskOptions,
   type VsccPoolStats,
 } from './tasks.js';
 import { type Slot, WorkerSet } from './workers.js';
 
-export type { VsccPoolOptions, VsccPoolStats } from './tasks.js';
+export type { VsccPoolStats } from './tasks.js';
+
+export interface VsccPoolOptions extends TaskOptions {
+  /**
+   * V8 heap limits of each worker (worker_threads resourceLimits), merged
+   * over DEFAULT_WORKER_LIMITS; a worker that exceeds them dies with
+   * ERR_WORKER_OUT_OF_MEMORY and is replaced like any crashed worker.
+   */
+  workerResourceLimits?: ResourceLimits;
+}
 
 /** Two chunks per worker: one running, one waiting, so a worker never idles on a round trip. */
 const IN_FLIGHT_PER_WORKER = 2;
@@ -52,22 +63,20 @@ export class VsccPool {
 
   private constructor(options: VsccPoolOptions) {
     this.#options = resolveOptions(options);
-    this.#workers = new WorkerSet<Task>(
-      this.#options.size,
-      { testHooks: this.#options.testHooks },
-      {
-        message: (slot, msg) => this.#onMessage(slot, msg),
-        lost: (slot, cause) => this.#onLost(slot, cause),
-        ready: () => this.#pump(),
-        exhausted: (cause) =>
-          this.#failAll(
-            new VsccPoolError(
-              'VSCC_POOL_NO_WORKERS',
-              `no worker could be started: ${String(cause)}`,
-            ),
-          ),
-      },
-    );
+    // WorkerSet hands this object, as it is, to spawnVsccWorker for every worker it starts.
+    const init: SpawnInit = {
+      testHooks: this.#options.testHooks,
+      resourceLimits: { ...DEFAULT_WORKER_LIMITS, ...options.workerResourceLimits },
+    };
+    this.#workers = new WorkerSet<Task>(this.#options.size, init, {
+      message: (slot, msg) => this.#onMessage(slot, msg),
+      lost: (slot, cause) => this.#onLost(slot, cause),
+      ready: () => this.#pump(),
+      exhausted: (cause) =>
+        this.#failAll(
+          new VsccPoolError('VSCC_POOL_NO_WORKERS', `no worker could be started: ${String(cause)}`),
+        ),
+    });
   }
 
   /** Starts the workers; resolves once every one has loaded (else VSCC_POOL_START_FAILED). */
