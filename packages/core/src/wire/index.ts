@@ -10,3 +10,4 @@ export * from './length-prefix.js';
 export function encodeFrameMessage(frame: Frame): Uint8Array {
   return encodeLengthPrefixed(encodeFrame(frame));
 }
+export * from './stream-reader.js';

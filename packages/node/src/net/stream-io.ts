@@ -1,5 +1,5 @@
-import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface';
-import { LengthPrefixedDecoder } from '@weft/core';
+import type { Stream } from '@libp2p/interface';
+import { StreamMessageReader } from '@weft/core';
 import { NetError, toNetError } from './errors.js';
 
 /**
@@ -77,35 +77,17 @@ export interface MessageReaderOptions {
   highWaterBytes?: number;
 }
 
+/** Core's stream reader with the node's errors (NetError) and waits (WaitOptions). */
 export class MessageReader {
-  readonly #stream: Stream;
-  readonly #decoder: LengthPrefixedDecoder;
-  readonly #highWater: number;
-  readonly #queue: Uint8Array[] = [];
-  #queuedBytes = 0;
-  #failure: NetError | undefined;
-  #wake: (() => void) | undefined;
-  #paused = false;
+  readonly #reader: StreamMessageReader;
 
   constructor(stream: Stream, options: MessageReaderOptions) {
-    this.#stream = stream;
-    this.#decoder = new LengthPrefixedDecoder({ maxMessageBytes: options.maxMessageBytes });
-    this.#highWater = options.highWaterBytes ?? 1 << 20;
-    stream.addEventListener('message', this.#onMessage);
-    stream.addEventListener('close', this.#onClose);
-    for (const type of ['end', 'remoteCloseWrite'] as const) {
-      stream.addEventListener(type, this.#wakeUp);
-    }
+    this.#reader = new StreamMessageReader(stream, { ...options, toError: (e) => toNetError(e) });
   }
 
   /** Stops listening; unread data stays with the stream. */
   dispose(): void {
-    this.#stream.removeEventListener('message', this.#onMessage);
-    this.#stream.removeEventListener('close', this.#onClose);
-    for (const type of ['end', 'remoteCloseWrite'] as const) {
-      this.#stream.removeEventListener(type, this.#wakeUp);
-    }
-    this.#wakeUp();
+    this.#reader.dispose();
   }
 
   /**
@@ -114,94 +96,7 @@ export class MessageReader {
    * framing violations, NET_CLOSED for a reset or a truncated message,
    * NET_TIMEOUT / NET_ABORTED from `wait`.
    */
-  async next(wait: WaitOptions): Promise<Uint8Array | undefined> {
-    for (;;) {
-      const msg = this.#queue.shift();
-      if (msg !== undefined) {
-        this.#queuedBytes -= msg.length;
-        this.#maybeResume();
-        return msg;
-      }
-      if (this.#failure) throw this.#failure;
-      const status = this.#stream.status;
-      if (status === 'reset' || status === 'aborted') {
-        this.#failure = new NetError('NET_CLOSED', `stream ${status}`);
-        throw this.#failure;
-      }
-      if (this.#drained()) {
-        try {
-          this.#decoder.finish();
-        } catch (err) {
-          this.#failure = toNetError(err);
-          throw this.#failure;
-        }
-        return undefined;
-      }
-      const woken = new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
-      await withDeadline(woken, wait).finally(() => {
-        this.#wake = undefined;
-      });
-    }
-  }
-
-  /**
-   * No more data will come. Judged from state, not from the 'end' event:
-   * multistream-select may push read-ahead bytes back after 'end' has fired
-   * (a server that answers and closes at once), and 'end' fires only once.
-   */
-  #drained(): boolean {
-    const s = this.#stream;
-    if (s.readBufferLength > 0) return false;
-    return s.remoteWriteStatus === 'closed' || s.readStatus === 'closed' || s.status === 'closed';
-  }
-
-  #wakeUp = (): void => {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  };
-
-  #onMessage = (evt: StreamMessageEvent): void => {
-    if (this.#failure) return;
-    const data = evt.data instanceof Uint8Array ? [evt.data] : [...evt.data];
-    try {
-      for (const chunk of data) {
-        for (const msg of this.#decoder.push(chunk)) {
-          this.#queue.push(msg);
-          this.#queuedBytes += msg.length;
-        }
-      }
-    } catch (err) {
-      // Messages decoded before the violation are still delivered first.
-      this.#failure = toNetError(err);
-    }
-    if (this.#queuedBytes > this.#highWater && !this.#paused && this.#canFlowControl()) {
-      this.#paused = true;
-      this.#stream.pause();
-    }
-    this.#wakeUp();
-  };
-
-  #onClose = (evt: StreamCloseEvent): void => {
-    if (evt.error !== undefined) {
-      this.#failure ??= new NetError('NET_CLOSED', `stream closed: ${evt.error.message}`, {
-        cause: evt.error,
-      });
-    }
-    this.#wakeUp();
-  };
-
-  #canFlowControl(): boolean {
-    const s = this.#stream.readStatus;
-    return s === 'readable' || s === 'paused';
-  }
-
-  #maybeResume(): void {
-    if (this.#paused && this.#queuedBytes <= this.#highWater / 2) {
-      this.#paused = false;
-      if (this.#stream.readStatus === 'paused') this.#stream.resume();
-    }
+  next(wait: WaitOptions): Promise<Uint8Array | undefined> {
+    return this.#reader.next((woken) => withDeadline(woken, wait));
   }
 }
