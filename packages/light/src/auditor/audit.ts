@@ -5,6 +5,7 @@ import {
   type AuditReport,
   auditChain,
   type Ed25519Backend,
+  prefetchInOrder,
 } from '@weft/core';
 import { VerificationError } from '../errors.js';
 import type { LightTransport } from '../transport/transport.js';
@@ -85,20 +86,5 @@ async function* download(
     const { block, codes } = served.value;
     return { block, codes, attestations: attestations.value, node: served.node };
   };
-  const window: Promise<AuditInput>[] = [];
-  let next = 0;
-  const fill = () => {
-    while (next < height && window.length < Math.max(1, depth)) {
-      const p = fetchOne(next++);
-      // Awaited in turn below; until then a failure must not count as unhandled.
-      p.catch(() => {});
-      window.push(p);
-    }
-  };
-  fill();
-  while (window.length > 0) {
-    const input = await window.shift()!;
-    fill();
-    yield input;
-  }
+  yield* prefetchInOrder(height, depth, fetchOne);
 }

@@ -21,6 +21,7 @@ import {
   MAX_LIGHT_BLOCK_BYTES,
   MAX_LIGHT_INFO_BYTES,
   PROTOCOLS,
+  prefetchInOrder,
 } from '@weft/core';
 import { type Command, InvalidArgumentError } from 'commander';
 import { createLibp2p } from 'libp2p';
@@ -102,22 +103,8 @@ class LightSource {
   }
 
   /** Blocks 0..height-1 in order, `depth` requests in flight. */
-  async *blocks(height: number, depth: number): AsyncGenerator<AuditInput> {
-    const window: Promise<AuditInput>[] = [];
-    let next = 0;
-    const fill = () => {
-      while (next < height && window.length < depth) {
-        const p = this.input(next++);
-        p.catch(() => {}); // awaited in turn; until then not an unhandled rejection
-        window.push(p);
-      }
-    };
-    fill();
-    while (window.length > 0) {
-      const input = await window.shift()!;
-      fill();
-      yield input;
-    }
+  blocks(height: number, depth: number): AsyncGenerator<AuditInput> {
+    return prefetchInOrder(height, depth, (n) => this.input(n));
   }
 
   async close(): Promise<void> {
