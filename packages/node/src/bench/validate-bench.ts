@@ -15,6 +15,7 @@ import { ChannelLedger, openNodeDatabase } from '../ledger/index.js';
 import { CommitPipeline } from '../pipeline/commit-pipeline.js';
 import { VsccPool } from '../vscc-pool/index.js';
 import { percentile, round } from './stats.js';
+import { cpuSplitPerUnit, threadCpuMs } from './thread-cpu.js';
 
 export interface ValidateBenchOptions {
   kind: 'spend' | 'mint';
@@ -121,10 +122,12 @@ export async function runValidateBench(o: ValidateBenchOptions) {
     log('setup committed; measuring');
 
     timing = true;
+    const cpu0 = threadCpuMs();
     const start = performance.now();
     for (const b of timed) pipeline.offer(b);
     await pipeline.waitForHeight(setup.length + timed.length + 1);
     const seconds = (performance.now() - start) / 1000;
+    const cpu = cpuSplitPerUnit(cpu0, threadCpuMs(), { units: o.txs, workers: pool.stats.size });
     timing = false;
 
     const verifyPerSec = await pool.measureVerifyRate({ ms: 2000 });
@@ -143,6 +146,11 @@ export async function runValidateBench(o: ValidateBenchOptions) {
       sigsPerTx: SIGS_PER_TX,
       limitTxPerSec: round(limitTxPerSec),
       efficiency: round(txPerSec / limitTxPerSec, 3),
+      // Where the CPU went, beside the signatures' share at the measured rate.
+      cpuMicrosPerTx: cpu && {
+        ...cpu,
+        signatures: round((SIGS_PER_TX * 1e6 * pool.stats.size) / verifyPerSec, 1),
+      },
       blockCommitLatencyMs: {
         p50: round(percentile(latencies, 50), 1),
         p99: round(percentile(latencies, 99), 1),

@@ -12,7 +12,7 @@ import {
   signAttestation,
   type TxCheck,
   type TxCheckContext,
-  type TxCode,
+  TxCode,
   validateBlock,
   verifyBlock,
   WeftError,
@@ -21,6 +21,21 @@ import type { ChainInfo, ChannelLedger } from '../ledger/index.js';
 import { ReorderBuffer } from './reorder-buffer.js';
 
 export class PipelineError extends WeftError {}
+
+/**
+ * TEST HOOK, never for production: with WEFT_FAULT_ATTEST_WRONG_CODES=1 in
+ * its environment, a peer commits every block correctly but attests codes
+ * with the first transaction's code flipped (VALID <-> FABCOIN_INVALID), so
+ * end-to-end tests can show the auditor naming a peer that attests wrong
+ * codes (test/e2e-browser). Read once, here and nowhere else.
+ */
+const FAULT_ATTEST_WRONG_CODES = process.env.WEFT_FAULT_ATTEST_WRONG_CODES === '1';
+
+function attestedCodes(codes: readonly TxCode[]): readonly TxCode[] {
+  if (!FAULT_ATTEST_WRONG_CODES || codes.length === 0) return codes;
+  const flipped = codes[0] === TxCode.VALID ? TxCode.FABCOIN_INVALID : TxCode.VALID;
+  return [flipped, ...codes.slice(1)];
+}
 
 export interface CommittedEvent {
   number: number;
@@ -128,6 +143,9 @@ export class CommitPipeline {
                   cause: err,
                 },
               );
+        // Nothing will reach those heights now: waiters learn why instead of hanging.
+        for (const list of this.#waiters.values()) for (const w of list) w.reject(this.#failure);
+        this.#waiters.clear();
       })
       .finally(() => {
         this.#running = undefined;
@@ -205,7 +223,7 @@ export class CommitPipeline {
             channel: channel.config.channel,
             number,
             blockHash: p.hash,
-            codesHash: codesHash(validation.codes),
+            codesHash: codesHash(attestedCodes(validation.codes)),
             commitHash,
           },
           this.#o.attester.signer,

@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { validateBlock } from '@weft/core';
 import { benchValidate, spendBlockFixture } from '@weft/core/bench';
+import { cpuSplitPerUnit, threadCpuMs } from '../bench/thread-cpu.js';
 import { installNativeCrypto } from '../crypto/install.js';
 import { nativeEd25519 } from '../crypto/native-ed25519.js';
 import { VsccPool } from './pool.js';
@@ -24,21 +24,6 @@ const txs = Number(values.txs);
 const ms = Number(values.ms);
 const depth = Number(values.depth);
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-/** CPU ms per thread (Linux /proc), so main-thread and GC cost show apart from the workers'. */
-function threadCpuMs(): Map<string, number> {
-  const out = new Map<string, number>();
-  try {
-    for (const tid of readdirSync('/proc/self/task')) {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(tid, (Number(f[11]) + Number(f[12])) * (1000 / 100));
-    }
-  } catch {
-    // Not Linux: the split is left out.
-  }
-  return out;
-}
 
 installNativeCrypto();
 const fixture = await spendBlockFixture(txs, nativeEd25519);
@@ -63,7 +48,6 @@ try {
       checkAll: pool.checkAll,
     });
   for (let i = 0; i < 3; i++) await run(); // warm-up: JIT, channels loaded in workers
-  const main = String(process.pid);
   const cpu0 = threadCpuMs();
   const usage0 = process.cpuUsage();
   const start = performance.now();
@@ -81,15 +65,7 @@ try {
   const seconds = (performance.now() - start) / 1000;
   const usage = process.cpuUsage(usage0);
   const cpu1 = threadCpuMs();
-  const perTx = (tids: string[]) =>
-    round((tids.reduce((a, t) => a + (cpu1.get(t) ?? 0) - (cpu0.get(t) ?? 0), 0) * 1000) / done, 1);
-  const tids = [...cpu1.keys()];
-  const busy = (t: string) => (cpu1.get(t) ?? 0) - (cpu0.get(t) ?? 0);
-  // The two busiest threads besides main are the workers (a 2-worker pool); the rest is V8's.
-  const workers = tids
-    .filter((t) => t !== main)
-    .sort((a, b) => busy(b) - busy(a))
-    .slice(0, pool.stats.size);
+  const split = cpuSplitPerUnit(cpu0, cpu1, { units: done, workers: pool.stats.size });
   const pooled = done / seconds;
   const report = {
     machine: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), node: process.version },
@@ -105,14 +81,7 @@ try {
       efficiency: round(pooled / (verifyAll / sigs), 3),
       speedupOverInline: round(pooled / inline, 2),
       coresBusy: round((usage.user + usage.system) / 1e6 / seconds, 2),
-      cpuMicrosPerTx: cpu1.size
-        ? {
-            main: perTx([main]),
-            workers: perTx(workers),
-            otherThreads: perTx(tids.filter((t) => t !== main && !workers.includes(t))),
-            signatures: round((sigs * 1e6) / verifyOne, 1),
-          }
-        : undefined,
+      cpuMicrosPerTx: split && { ...split, signatures: round((sigs * 1e6) / verifyOne, 1) },
     },
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -18,7 +18,7 @@ import {
   type DevNetwork,
   devSecret,
 } from '@weft/core/dev';
-import { assert, describe, it } from '@weft/test/harness';
+import { assert, describe, it, rejectsWithCode } from '@weft/test/harness';
 import fc from 'fast-check';
 import { ChannelLedger, openNodeDatabase } from '../../src/ledger/index.js';
 import { CommitPipeline, type CommittedEvent } from '../../src/pipeline/commit-pipeline.js';
@@ -191,5 +191,19 @@ describe('commit pipeline', () => {
       committed.map((e) => e.codes.map(txCodeName)),
       [['BAD_PAYLOAD', 'VALID'], ['DUPLICATE_TXID']],
     );
+  });
+
+  it('rejects every waiter with PIPELINE_FAILED when a local failure stops it', async () => {
+    const blocks = await spendChain(2);
+    // A VSCC pool that has lost all its workers: a local fault, not the block's.
+    const checkAll = async () => {
+      throw new Error('no VSCC worker is running');
+    };
+    const { pipeline, ledger } = await freshPipeline({ checkAll });
+    const waiting = [pipeline.waitForHeight(2), pipeline.waitForHeight(4)];
+    for (const b of blocks) pipeline.offer(b);
+    for (const w of waiting) await rejectsWithCode(() => w, 'PIPELINE_FAILED');
+    await rejectsWithCode(() => pipeline.waitForHeight(3), 'PIPELINE_FAILED');
+    assert.equal(ledger.info().height, 1);
   });
 });
