@@ -10,6 +10,12 @@ interface Frame {
 
 const encoder = new TextEncoder();
 
+/** Bytes `[start, end)` of the input. */
+export interface ByteSpan {
+  start: number;
+  end: number;
+}
+
 /** Well-formed CBOR that is not the canonical encoding of its value. */
 export class NonCanonicalError extends Error {}
 
@@ -25,10 +31,15 @@ export class NonCanonicalError extends Error {}
 export class CanonicalTokenizer extends Tokenizer {
   readonly #bytes: Uint8Array;
   readonly #stack: Frame[] = [];
+  /** Where each value of a top-level map lies in the input, by key; only when asked for. */
+  readonly #spans: Map<string, ByteSpan> | undefined;
+  #key: string | undefined;
+  #valueStart = -1;
 
-  constructor(data: Uint8Array, options: object) {
+  constructor(data: Uint8Array, options: object, spans?: Map<string, ByteSpan>) {
     super(data, options);
     this.#bytes = data;
+    this.#spans = spans;
   }
 
   override next(): Token {
@@ -38,6 +49,11 @@ export class CanonicalTokenizer extends Tokenizer {
     if (name === 'float') throw new NonCanonicalError('floats are not canonical here');
     if (name === 'string') this.#checkUtf8(token, start);
     const frame = this.#stack[this.#stack.length - 1];
+    if (this.#spans && frame?.map && this.#stack.length === 1) {
+      if (frame.remaining % 2 === 0)
+        this.#key = typeof token.value === 'string' ? token.value : undefined;
+      else this.#valueStart = start;
+    }
     if (frame) {
       // Maps alternate key, value: an even count remaining means a key is next.
       if (frame.map && frame.remaining % 2 === 0) {
@@ -61,6 +77,12 @@ export class CanonicalTokenizer extends Tokenizer {
       });
     } else {
       this.#popFinished();
+    }
+    // A top-level value ends when the reader is back at the top level (or past it).
+    if (this.#valueStart >= 0 && this.#stack.length <= 1) {
+      if (this.#key !== undefined)
+        this.#spans?.set(this.#key, { start: this.#valueStart, end: this.pos() });
+      this.#valueStart = -1;
     }
     return token;
   }

@@ -1,6 +1,8 @@
 import { decode as cborgDecode, encode as cborgEncode, rfc8949EncodeOptions } from 'cborg';
 import { CodecError } from '../errors.js';
-import { CanonicalTokenizer, NonCanonicalError } from './canonical-tokenizer.js';
+import { type ByteSpan, CanonicalTokenizer, NonCanonicalError } from './canonical-tokenizer.js';
+
+export type { ByteSpan } from './canonical-tokenizer.js';
 
 /**
  * Weft's one canonical encoding: RFC 8949 core deterministic CBOR.
@@ -117,6 +119,27 @@ export interface DecodeOptions {
  * with a CodecError; no other error type escapes.
  */
 export function decode(bytes: Uint8Array, options: DecodeOptions): unknown {
+  return strictDecode(bytes, options);
+}
+
+/**
+ * `decode`, plus where each value of the top-level map lies in `bytes`.
+ * Canonical input re-encodes to itself, so a value's span IS its encoding:
+ * hashing the span equals hashing a re-encode, at none of the cost.
+ */
+export function decodeWithSpans(
+  bytes: Uint8Array,
+  options: DecodeOptions,
+): { value: unknown; spans: ReadonlyMap<string, ByteSpan> } {
+  const spans = new Map<string, ByteSpan>();
+  return { value: strictDecode(bytes, options, spans), spans };
+}
+
+function strictDecode(
+  bytes: Uint8Array,
+  options: DecodeOptions,
+  spans?: Map<string, ByteSpan>,
+): unknown {
   if (!(bytes instanceof Uint8Array)) {
     throw new CodecError('CODEC_NOT_BYTES', 'input is not a Uint8Array');
   }
@@ -129,7 +152,7 @@ export function decode(bytes: Uint8Array, options: DecodeOptions): unknown {
   try {
     return cborgDecode(bytes, {
       ...decodeOptions,
-      tokenizer: new CanonicalTokenizer(bytes, decodeOptions),
+      tokenizer: new CanonicalTokenizer(bytes, decodeOptions, spans),
     });
   } catch (err) {
     if (err instanceof NonCanonicalError) {

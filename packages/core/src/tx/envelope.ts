@@ -4,7 +4,7 @@ import {
   readChannelConfig,
 } from '../config/channel-config.js';
 import { sha256 } from '../crypto/hash.js';
-import { type CborValue, decode, encode } from '../encoding/cbor.js';
+import { type ByteSpan, type CborValue, decodeWithSpans, encode } from '../encoding/cbor.js';
 import { readArray, readEnum, readRecord } from '../encoding/fields.js';
 import { CodecError } from '../errors.js';
 import { type Endorsement, endorsementToCbor, readEndorsement } from './endorsement.js';
@@ -52,7 +52,15 @@ export function encodeEnvelope(e: Envelope): Uint8Array {
 }
 
 export function decodeEnvelope(bytes: Uint8Array): Envelope {
-  const value = decode(bytes, { maxBytes: MAX_ENVELOPE_BYTES });
+  return readEnvelope(bytes).envelope;
+}
+
+/** The envelope and where its top-level fields lie in `bytes`. */
+function readEnvelope(bytes: Uint8Array): {
+  envelope: Envelope;
+  spans: ReadonlyMap<string, ByteSpan>;
+} {
+  const { value, spans } = decodeWithSpans(bytes, { maxBytes: MAX_ENVELOPE_BYTES });
   const head = readRecord(
     value,
     'envelope',
@@ -62,10 +70,10 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   const type = readEnum(head.type, 'envelope.type', ['tx', 'config'] as const);
   if (type === 'config') {
     const r = readRecord(value, 'envelope', ['type', 'config']);
-    return { type, config: readChannelConfig(r.config, 'envelope.config') };
+    return { envelope: { type, config: readChannelConfig(r.config, 'envelope.config') }, spans };
   }
   const r = readRecord(value, 'envelope', ['type', 'signedProposal', 'rwset', 'endorsements']);
-  return {
+  const envelope: TxEnvelope = {
     type,
     signedProposal: readSignedProposal(r.signedProposal, 'envelope.signedProposal'),
     rwset: readRWSet(r.rwset, 'envelope.rwset'),
@@ -73,6 +81,7 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
       readEndorsement(e, `envelope.endorsements[${i}]`),
     ),
   };
+  return { envelope, spans };
 }
 
 /** A decoded transaction with the hashes validation needs, computed once. */
@@ -86,16 +95,20 @@ export interface ParsedTx {
 
 /** Decodes a transaction envelope and its inner proposal; throws CodecError on any defect. */
 export function parseTx(bytes: Uint8Array): ParsedTx {
-  const envelope = decodeEnvelope(bytes);
+  const { envelope, spans } = readEnvelope(bytes);
   if (envelope.type !== 'tx') {
     throw new CodecError('CODEC_SCHEMA', 'envelope: expected a transaction, got a config envelope');
   }
   const proposal = decodeProposal(envelope.signedProposal.proposal);
+  // The rw-set as it lies in the envelope is its canonical encoding (the
+  // decode is strict and readRWSet takes exactly its fields), so hashing
+  // that span equals rwsetHash(envelope.rwset) without encoding it again.
+  const rw = spans.get('rwset');
   return {
     envelope,
     proposal,
     proposalHash: sha256(envelope.signedProposal.proposal),
-    rwsetHash: rwsetHash(envelope.rwset),
+    rwsetHash: rw ? sha256(bytes.subarray(rw.start, rw.end)) : rwsetHash(envelope.rwset),
     txid: computeTxid(proposal.creator.publicKey, proposal.nonce),
   };
 }

@@ -1,7 +1,7 @@
 import { assert, describe, it, throwsWithCode } from '@weft/test/harness';
 import * as fc from 'fast-check';
 import { compareBytes, concatBytes, equalBytes, fromHex, toHex } from '../../src/bytes.js';
-import { type CborValue, decode, encode } from '../../src/encoding/cbor.js';
+import { type CborValue, decode, decodeWithSpans, encode } from '../../src/encoding/cbor.js';
 import {
   readArray,
   readBigUint,
@@ -414,6 +414,28 @@ describe('encoding/cbor: properties', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('decodeWithSpans: each top-level map value spans exactly its own encoding', () => {
+    const mapArb = fc.dictionary(keyArb, cborArb, { maxKeys: 8, noNullPrototype: true });
+    fc.assert(
+      fc.property(mapArb, (map) => {
+        const bytes = encode(map);
+        const { value, spans } = decodeWithSpans(bytes, BOUND);
+        assert.deepEqual(value, decode(bytes, BOUND));
+        assert.deepEqual([...spans.keys()].sort(), Object.keys(map).sort());
+        for (const [key, span] of spans) {
+          assert.ok(equalBytes(bytes.subarray(span.start, span.end), encode(map[key]!)), key);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('decodeWithSpans reports nothing for a top level that is not a map', () => {
+    for (const v of [[{ a: 1 }, 2], 7, 'x', new Uint8Array(3)] as CborValue[]) {
+      assert.equal(decodeWithSpans(encode(v), BOUND).spans.size, 0);
+    }
   });
 
   it('carries amounts up to 2^64-1 exactly', () => {

@@ -16,6 +16,9 @@ import {
   encodeAttestation,
   encodeBlock,
   encodeCertificate,
+  equalBytes,
+  parseTx,
+  rwsetHash,
   signAttestation,
   signerFromSecret,
   TxCode,
@@ -56,6 +59,16 @@ async function rejected(check: () => Promise<boolean>): Promise<boolean> {
     throw err;
   }
 }
+
+describe('parseTx', () => {
+  it("hashes the rw-set's bytes in the envelope, which equal its re-encoding", () => {
+    for (const tx of [mint, spend]) {
+      const parsed = parseTx(tx.bytes);
+      assert.ok(equalBytes(parsed.rwsetHash, rwsetHash(tx.envelope.rwset)));
+      assert.ok(equalBytes(parsed.rwsetHash, rwsetHash(parsed.envelope.rwset)));
+    }
+  });
+});
 
 describe('property: any single flipped byte in a signed structure fails verification', () => {
   it('transaction envelopes', async () => {
