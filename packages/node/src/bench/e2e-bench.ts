@@ -11,7 +11,10 @@ import { NETWORK_FILE, type NetworkInfo } from '../up/dev-network.js';
 import { type RunningNetwork, up } from '../up/up.js';
 import { findNodePid, type Measured, startCpuSampling } from './e2e-cpu.js';
 import { type BenchCoin, runLoad } from './e2e-load.js';
+import { E2E_ORDERERS } from './e2e-orderers.js';
 import { round } from './stats.js';
+
+export { E2E_ORDERERS } from './e2e-orderers.js';
 
 /**
  * Default outstanding spends per gateway with `--rate max`: libp2p's default
@@ -23,7 +26,6 @@ import { round } from './stats.js';
 export const IN_FLIGHT_PER_GATEWAY = 32;
 
 /** Ordering services `--orderer` accepts; a jetstream orderer is planned. */
-export const E2E_ORDERERS = ['solo'] as const;
 
 export interface E2eBenchOptions {
   /** Seconds of load. */

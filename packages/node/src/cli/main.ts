@@ -1,8 +1,7 @@
 import '../net/polyfill.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { E2E_ORDERERS, runE2eBench } from '../bench/e2e-bench.js';
-import { runLedgerBench } from '../bench/ledger-bench.js';
-import { runValidateBench } from '../bench/validate-bench.js';
+import type { runE2eBench } from '../bench/e2e-bench.js';
+import { E2E_ORDERERS } from '../bench/e2e-orderers.js';
 import { installNativeCrypto } from '../crypto/install.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerCaCommands } from './commands/ca.js';
@@ -13,6 +12,8 @@ import { registerTxCommands } from './commands/tx.js';
 import { registerUpCommand } from './commands/up.js';
 
 // The `weft` command line (`pnpm weft ...` from the repository root).
+// Commands load what they run when they run (dynamic imports): a benchmark
+// or a CLI call then carries no libp2p, no node, no other command in memory.
 installNativeCrypto();
 
 function positiveInt(value: string): number {
@@ -58,6 +59,7 @@ bench
       dir?: string;
       json?: boolean;
     }) => {
+      const { runValidateBench } = await import('../bench/validate-bench.js');
       const report = await runValidateBench({
         ...opts,
         log: (line) => process.stderr.write(`${line}\n`),
@@ -89,6 +91,7 @@ bench
       dir?: string;
       json?: boolean;
     }) => {
+      const { runLedgerBench } = await import('../bench/ledger-bench.js');
       const report = await runLedgerBench({
         ...opts,
         log: (line) => process.stderr.write(`${line}\n`),
@@ -157,6 +160,7 @@ bench
   .option('--channel <name>', 'channel of the started network', 'weft')
   .option('--json', 'print only the JSON report')
   .action(async (opts: Omit<Parameters<typeof runE2eBench>[0], 'log'> & { json?: boolean }) => {
+    const { runE2eBench } = await import('../bench/e2e-bench.js');
     const report = await runE2eBench({
       ...opts,
       log: (line) => process.stderr.write(`${line}\n`),

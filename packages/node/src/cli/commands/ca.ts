@@ -10,7 +10,7 @@ import {
   WeftError,
 } from '@weft/core';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CaClient, formatRegistrations } from '../../ca/index.js';
+import type { CaClient } from '../../ca/index.js';
 import {
   CERT_FILE,
   exists,
@@ -67,6 +67,7 @@ async function withCa<T>(
   fn: (client: CaClient, info: NetworkInfo | undefined) => Promise<T>,
 ): Promise<T> {
   const info = await networkOf(o.network);
+  const { CaClient } = await import('../../ca/index.js');
   const client = await CaClient.connect({ node: caNode(o, info) });
   try {
     return await fn(client, info);
@@ -118,6 +119,7 @@ export function registerCaCommands(program: Command, io: CliIo = processIo): Com
             return;
           }
           io.out(`enrollment secrets of ${o.org} (single use; shown only now):\n`);
+          const { formatRegistrations } = await import('../../ca/index.js');
           io.out(formatRegistrations(o.org, list));
         });
       }),

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadNodeConfig } from '../../config/index.js';
-import { WeftNode } from '../../node/weft-node.js';
 import { Shutdown } from '../../ops/index.js';
 import { type CliIo, processIo, runCommand } from './io.js';
 
@@ -14,6 +13,7 @@ export function registerNodeCommands(program: Command, io: CliIo = processIo): C
     .action((opts: { config: string }) =>
       runCommand(io, async () => {
         const config = await loadNodeConfig(opts.config);
+        const { WeftNode } = await import('../../node/weft-node.js');
         const running = await WeftNode.start(config);
         const shutdown = new Shutdown({ logger: running.log }).install();
         shutdown.add('node', () => running.close());

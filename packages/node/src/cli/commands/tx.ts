@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fromHex, type TxStatus, toHex, txCodeName, WeftError } from '@weft/core';
 import { type Command, InvalidArgumentError } from 'commander';
-import { GatewayClient } from '../../client/gateway-client.js';
+import type { GatewayClient } from '../../client/gateway-client.js';
 import { mintProposal, planSpend, signFabcoinProposal } from '../../client/proposals.js';
 import { loadMember } from '../../material/member.js';
 import { NETWORK_FILE, type NetworkInfo } from '../../up/dev-network.js';
@@ -39,6 +39,7 @@ async function connect(o: CommonOptions): Promise<{ client: GatewayClient; info?
       `no gateway/channel: pass --gateway and --channel, or run weft up (--network ${o.network})`,
     );
   }
+  const { GatewayClient } = await import('../../client/gateway-client.js');
   return { client: await GatewayClient.connect({ gateways, channel }), info };
 }
 

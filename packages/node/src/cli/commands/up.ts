@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { up } from '../../up/up.js';
 import { type CliIo, processIo, runCommand } from './io.js';
 
 function count(value: string): number {
@@ -38,6 +37,7 @@ export function registerUpCommand(program: Command, io: CliIo = processIo): Comm
         coins: string;
       }) =>
         runCommand(io, async () => {
+          const { up } = await import('../../up/up.js');
           const network = await up({
             dir: opts.dir,
             orgs: opts.orgs,
