@@ -24,6 +24,7 @@ import { CommitPipeline } from '../pipeline/commit-pipeline.js';
 import { VsccPool } from '../vscc-pool/index.js';
 import { percentile, round } from './stats.js';
 import { cpuSplitPerUnit, threadCpuMs } from './thread-cpu.js';
+import { startTimedProfile } from './timed-profile.js';
 
 export interface ValidateBenchOptions {
   kind: 'spend' | 'mint';
@@ -35,6 +36,8 @@ export interface ValidateBenchOptions {
   /** Blocks verified and in VSCC ahead of the committing one. */
   depth?: number;
   log?: (line: string) => void;
+  /** Write a CPU profile of the main thread over the timed region here (.cpuprofile). */
+  profile?: string;
 }
 
 const COINS_PER_MINT = 250;
@@ -132,6 +135,7 @@ export async function runValidateBench(o: ValidateBenchOptions) {
     log('setup committed; measuring');
 
     timing = true;
+    const profiler = o.profile ? await startTimedProfile() : undefined;
     const cpu0 = threadCpuMs();
     const start = performance.now();
     // Blocks arrive as a peer gets them, a few ahead of the one committing,
@@ -147,6 +151,7 @@ export async function runValidateBench(o: ValidateBenchOptions) {
     await pipeline.waitForHeight(base + timed.length);
     const seconds = (performance.now() - start) / 1000;
     const cpu = cpuSplitPerUnit(cpu0, threadCpuMs(), { units: o.txs, workers: pool.stats.size });
+    if (profiler && o.profile) await profiler.stop(o.profile);
     timing = false;
 
     const verifyPerSec = await pool.measureVerifyRate({ ms: 2000 });

@@ -49,10 +49,12 @@ bench
   .option('--workers <n>', 'VSCC worker threads (default: one per core)', positiveInt)
   .option('--depth <n>', 'blocks in VSCC ahead of the one committing', positiveInt, 2)
   .option('--dir <path>', 'ledger directory (default: a temporary one, removed afterwards)')
+  .option('--profile <file>', "write a CPU profile of the main thread's timed region (.cpuprofile)")
   .option('--json', 'print only the JSON report')
   .action(
     async (opts: {
       kind: 'spend' | 'mint';
+      profile?: string;
       txs: number;
       blockSize: number;
       workers?: number;
