@@ -24,17 +24,25 @@ export class PipelineError extends WeftError {}
 
 /**
  * TEST HOOK, never for production: with WEFT_FAULT_ATTEST_WRONG_CODES=1 in
- * its environment, a peer commits every block correctly but attests codes
- * with the first transaction's code flipped (VALID <-> FABCOIN_INVALID), so
+ * its environment, a peer commits every block correctly (its ledger keeps
+ * the true attestation; commitBlock refuses any other) but the attestation
+ * it announces (CommittedEvent, which the channel gossips) states codes
+ * with the first transaction's flipped (VALID <-> FABCOIN_INVALID), so
  * end-to-end tests can show the auditor naming a peer that attests wrong
  * codes (test/e2e-browser). Read once, here and nowhere else.
  */
 const FAULT_ATTEST_WRONG_CODES = process.env.WEFT_FAULT_ATTEST_WRONG_CODES === '1';
 
-function attestedCodes(codes: readonly TxCode[]): readonly TxCode[] {
-  if (!FAULT_ATTEST_WRONG_CODES || codes.length === 0) return codes;
+async function announced(
+  attestation: Attestation | undefined,
+  codes: readonly TxCode[],
+  attester: { signer: Signer; cert: Certificate } | undefined,
+): Promise<Attestation | undefined> {
+  if (!FAULT_ATTEST_WRONG_CODES || !attestation || !attester || codes.length === 0)
+    return attestation;
   const flipped = codes[0] === TxCode.VALID ? TxCode.FABCOIN_INVALID : TxCode.VALID;
-  return [flipped, ...codes.slice(1)];
+  const wrong = codesHash([flipped, ...codes.slice(1)]);
+  return signAttestation({ ...attestation, codesHash: wrong }, attester.signer, attester.cert);
 }
 
 export interface CommittedEvent {
@@ -223,7 +231,7 @@ export class CommitPipeline {
             channel: channel.config.channel,
             number,
             blockHash: p.hash,
-            codesHash: codesHash(attestedCodes(validation.codes)),
+            codesHash: codesHash(validation.codes),
             commitHash,
           },
           this.#o.attester.signer,
@@ -242,7 +250,7 @@ export class CommitPipeline {
       hash: p.hash,
       codes: validation.codes,
       info,
-      attestation,
+      attestation: await announced(attestation, validation.codes, this.#o.attester),
       startedAt: p.startedAt,
     });
     for (const [height, list] of this.#waiters) {

@@ -1,0 +1,139 @@
+// The browser side of the end-to-end test: bundled with esbuild
+// (bundle.ts) and loaded into Chromium, where it defines the LightPageApi
+// the driver calls. The light client here is the real one: Libp2pTransport
+// over WebSockets to the network's peers, headers verified from the genesis
+// hash and kept in IndexedDB. Browser code: no Node built-ins.
+import { fromHex, txCodeName } from '@weft/core';
+import {
+  audit,
+  type ClosableHeaderStore,
+  HeaderChain,
+  Libp2pTransport,
+  openIndexedDbHeaderStore,
+  ProofVerifier,
+  type TxVerdict,
+} from '@weft/light';
+import {
+  type AuditView,
+  type CoinsView,
+  type LightPageApi,
+  type OpenOptions,
+  PAGE_GLOBAL,
+  type SyncResult,
+  type TxView,
+} from './page-api.js';
+
+interface Client {
+  options: OpenOptions;
+  transport: Libp2pTransport;
+  store: ClosableHeaderStore;
+  chain: HeaderChain;
+  verifier: ProofVerifier;
+}
+
+let client: Client | undefined;
+
+function opened(): Client {
+  if (!client) throw new Error('call open() first');
+  return client;
+}
+
+function view(v: TxVerdict): TxView {
+  switch (v.status) {
+    case 'pending':
+      return { status: v.status };
+    case 'included':
+      return { status: v.status, block: v.block, index: v.index };
+    case 'valid':
+    case 'invalid':
+      return {
+        status: v.status,
+        block: v.block,
+        index: v.index,
+        code: txCodeName(v.code),
+        attesterOrgs: [...new Set(v.attesters.map((a) => a.org))].sort(),
+      };
+    case 'unverifiable':
+      return { status: v.status, reason: v.reason, message: v.message };
+  }
+}
+
+const api: LightPageApi = {
+  async open(options) {
+    await client?.transport.close();
+    await client?.store.close();
+    const genesisHash = fromHex(options.genesisHash);
+    const store = await openIndexedDbHeaderStore({ genesisHash, dbName: options.dbName });
+    const transport = await Libp2pTransport.create({
+      channel: options.channel,
+      nodes: options.nodes,
+    });
+    const chain = await HeaderChain.open({ transport, genesisHash, store });
+    client = { options, transport, store, chain, verifier: new ProofVerifier({ chain }) };
+    return { storedHeight: chain.height };
+  },
+
+  async sync(): Promise<SyncResult> {
+    const { chain } = opened();
+    const phases: string[] = [];
+    const tip = await chain.sync({
+      onProgress: (p) => {
+        if (phases.at(-1) !== p.phase) phases.push(p.phase);
+      },
+    });
+    return { tip: tip.number, height: chain.height, phases };
+  },
+
+  async verifyTx(txidHex, timeoutMs) {
+    const { verifier, chain } = opened();
+    const txid = fromHex(txidHex);
+    const waited = await verifier.waitForTx(txid, { timeoutMs });
+    if (waited.status !== 'valid' && waited.status !== 'invalid') return view(waited);
+    // The verdict again, from one served answer whose proof is reported with it.
+    const served = await chain.transport.tx(txid);
+    const verdict = await verifier.checkTx(served.value, served.node, txid);
+    return {
+      ...view(verdict),
+      treeSize: served.value.treeSize,
+      proofLength: served.value.proof.length,
+    };
+  },
+
+  async coins(ownerHex): Promise<CoinsView> {
+    const list = await opened().verifier.coins(fromHex(ownerHex));
+    return {
+      coins: list.coins.map((c) => ({
+        key: c.key,
+        amount: c.amount.toString(),
+        label: c.label,
+        status: c.status,
+        ...(c.block !== undefined ? { block: c.block } : {}),
+      })),
+      balances: Object.fromEntries(
+        Object.entries(list.balances).map(([label, amount]) => [label, amount.toString()]),
+      ),
+      complete: list.complete,
+    };
+  },
+
+  async audit(): Promise<AuditView> {
+    const { transport, options } = opened();
+    let progressEvents = 0;
+    const report = await audit({
+      transport,
+      genesisHash: fromHex(options.genesisHash),
+      onProgress: () => {
+        progressEvents++;
+      },
+    });
+    return { report, progressEvents };
+  },
+
+  async close() {
+    await client?.transport.close();
+    await client?.store.close();
+    client = undefined;
+  },
+};
+
+Object.assign(globalThis, { [PAGE_GLOBAL]: api });
