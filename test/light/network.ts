@@ -1,7 +1,9 @@
 // A real local network for light-client tests: a solo orderer and an Org1
 // peer+gateway (WebSockets open for light clients), each a WeftNode in this
 // process, on channel 'weft'. The only thing a light client is given is the
-// channel's genesis hash and the peer's multiaddr.
+// channel's genesis hash and the peer's multiaddr. With `ca`, the peer also
+// runs Org1's CA (/weft/enroll/1.0.0) and Org1 has an admin to register
+// enrollment secrets, as `weft up` sets it up.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -24,6 +26,8 @@ export interface LocalNetwork {
   peerWs: string;
   bank: LoadedMember;
   alice: LoadedMember;
+  /** Org1's admin (registers enrollment secrets), when started with `ca`. */
+  admin?: LoadedMember;
   stop(): Promise<void>;
 }
 
@@ -35,14 +39,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startLocalNetwork(): Promise<LocalNetwork> {
+export async function startLocalNetwork(options: { ca?: boolean } = {}): Promise<LocalNetwork> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'weft-light-e2e-'));
   const ordererPort = await freePort();
   const spec = validateNetworkSpec({
     version: 1,
     validity: { days: 2 },
     orgs: [
-      { name: 'Org1', kind: 'peer', peers: 1, clients: 1 },
+      { name: 'Org1', kind: 'peer', peers: 1, clients: 1, ...(options.ca ? { admins: 1 } : {}) },
       {
         name: 'OrdererOrg',
         kind: 'orderer',
@@ -74,6 +78,7 @@ export async function startLocalNetwork(): Promise<LocalNetwork> {
         ops: null,
         log: { level: 'silent' },
         channels: [{ name: 'weft', genesis: out, roles }],
+        ...(options.ca && roles.includes('peer') ? { ca: { orgDir: member('Org1') } } : {}),
       },
       { baseDir: dir },
     );
@@ -105,6 +110,7 @@ export async function startLocalNetwork(): Promise<LocalNetwork> {
       peerWs,
       bank: await loadMember(member('CentralBank/cb0')),
       alice: await loadMember(member('Org1/client0')),
+      ...(options.ca ? { admin: await loadMember(member('Org1/admin0')) } : {}),
       async stop() {
         await started.close();
         await orderer.close();

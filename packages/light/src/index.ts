@@ -16,5 +16,6 @@ export * from './proofs/verdict.js';
 export * from './proofs/verifier.js';
 export * from './transport/libp2p-transport.js';
 export * from './transport/node-set.js';
+export { requestOne, type StreamDialer } from './transport/stream-call.js';
 export * from './transport/transport.js';
 export * from './wallet/index.js';

@@ -27,7 +27,25 @@ export type WalletErrorCode =
   | 'WALLET_EXISTS'
   | 'WALLET_BAD_NAME'
   /** The storage backend failed (quota, closed database, blocked upgrade...). */
-  | 'WALLET_STORE_FAILED';
+  | 'WALLET_STORE_FAILED'
+  /** A spend amount that is not a positive 64-bit integer. */
+  | 'WALLET_BAD_AMOUNT'
+  /** Not a Fabcoin label (1-16 ASCII letters and digits). */
+  | 'WALLET_BAD_LABEL'
+  /** A recipient that is not a 32-byte Ed25519 public key. */
+  | 'WALLET_BAD_RECIPIENT'
+  /** Spendable (verified, unlocked) coins of the label do not cover the amount. */
+  | 'WALLET_INSUFFICIENT_FUNDS'
+  /** The funds exist, but covering the amount takes more coins than one spend may carry. */
+  | 'WALLET_TOO_MANY_INPUTS'
+  /** Too many spends await a verdict; wait for them (refresh) before spending again. */
+  | 'WALLET_TOO_MANY_PENDING'
+  /** No valid client certificate: the wallet must enroll before it can submit. */
+  | 'WALLET_NOT_ENROLLED'
+  /** The org to enroll with is not in the channel's (verified) config. */
+  | 'WALLET_UNKNOWN_ORG'
+  /** A gateway refused the spend before ordering it; its inputs were released. */
+  | 'WALLET_SPEND_REFUSED';
 
 export class WalletError extends WeftError {
   declare readonly code: WalletErrorCode;

@@ -1,6 +1,33 @@
 // @weft/light wallet: BIP39 mnemonic, SLIP-10 Ed25519 keys, the encrypted vault,
-// its stores (IndexedDB, abstract-level) and the auto-locking session.
+// its stores (IndexedDB, abstract-level), the auto-locking session, and the
+// Fabcoin wallet over them (verified coins and balances, local spends).
+
+export { type BalancesOptions, balancesOf, type LabelBalance, type WalletCoin } from './balance.js';
+export {
+  type CoinSelection,
+  type SelectableCoin,
+  type SelectCoinsOptions,
+  selectCoins,
+} from './coin-selection.js';
 export { WalletError, type WalletErrorCode } from './errors.js';
+export {
+  FabcoinWallet,
+  type FabcoinWalletOptions,
+  type ReceiveInfo,
+  type WalletBalance,
+  type WalletCoins,
+  type WalletEnrollOptions,
+} from './fabcoin-wallet.js';
+export {
+  EMPTY_JOURNAL,
+  MAX_PENDING_SPENDS,
+  MAX_SPEND_HISTORY,
+  MAX_SPEND_INPUTS,
+  type PendingSpend,
+  type SpendOutcome,
+  type SpendRecord,
+  type WalletJournal,
+} from './journal.js';
 export {
   deriveSecretKey,
   deriveWalletKey,
@@ -22,6 +49,31 @@ export {
   normalizeMnemonic,
   parseMnemonic,
 } from './mnemonic.js';
+export {
+  DEFAULT_GAP_LIMIT,
+  MAX_SCANNED_KEYS,
+  type OwnedCoin,
+  type ScanOptions,
+  type ScanResult,
+  scanOwnerKeys,
+} from './owner-scan.js';
+export {
+  DEFAULT_PENDING_EXPIRY_MS,
+  PendingSpends,
+  type PendingSpendsOptions,
+  refusedBeforeOrdering,
+  type SpendResult,
+} from './pending.js';
+export {
+  type CheckedOrder,
+  checkOrder,
+  enrolledAuthor,
+  type SignedSpend,
+  type SignSpendOptions,
+  type SpendAuthor,
+  type SpendOrder,
+  signSpend,
+} from './spend-builder.js';
 export {
   CIPHER_NAME,
   checkNewPassphrase,

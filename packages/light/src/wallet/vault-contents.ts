@@ -13,6 +13,7 @@ import {
   readUint,
 } from '@weft/core';
 import { WalletError } from './errors.js';
+import { journalToCbor, readJournal, type WalletJournal } from './journal.js';
 import { MAX_PATH_INDEX } from './keys.js';
 import { parseMnemonic } from './mnemonic.js';
 
@@ -26,8 +27,11 @@ export const MAX_ACCOUNTS = 64;
 export const MAX_ACCOUNT_NAME = 64;
 export const MAX_LABELS = 64;
 export const MAX_BIP39_PASSPHRASE = 256;
-/** Well above the largest contents the bounds above allow (about 6 KiB). */
-export const MAX_CONTENTS_BYTES = 12 * 1024;
+/**
+ * Well above the largest contents the bounds here and in journal.ts allow
+ * (about 6 KiB of keys and labels, at most 38 KiB of journal).
+ */
+export const MAX_CONTENTS_BYTES = 48 * 1024;
 
 /** Core's Fabcoin label rule (fabcoin/rules.ts), so the wallet never follows a label no coin can carry. */
 const LABEL_PATTERN = new RegExp(`^[A-Za-z0-9]{1,${MAX_LABEL_LENGTH}}$`);
@@ -52,6 +56,8 @@ export interface WalletMetadata {
   /** Fabcoin labels ("USD", "FBC") the holder follows; balances are shown per label. */
   readonly labels: readonly string[];
   readonly enrollment?: WalletEnrollment;
+  /** This wallet's spends: those awaiting a verdict (inputs locked) and settled ones. */
+  readonly journal?: WalletJournal;
   /** Milliseconds since the Unix epoch. */
   readonly createdAt: number;
 }
@@ -95,7 +101,7 @@ export function readContents(value: unknown): VaultContents {
     value,
     'contents',
     ['v', 'mnemonic', 'bip39Passphrase', 'accounts', 'labels', 'createdAt'],
-    ['enrollment'],
+    ['enrollment', 'journal'],
   );
   if (r.v !== CONTENTS_VERSION) fail('contents.v: unknown version');
   let mnemonic: string;
@@ -123,8 +129,13 @@ export function readContents(value: unknown): VaultContents {
     labels,
     createdAt: readUint(r.createdAt, 'contents.createdAt'),
   };
-  if (r.enrollment === undefined) return contents;
-  return { ...contents, enrollment: readEnrollment(r.enrollment, accounts.length) };
+  return {
+    ...contents,
+    ...(r.enrollment !== undefined
+      ? { enrollment: readEnrollment(r.enrollment, accounts.length) }
+      : {}),
+    ...(r.journal !== undefined ? { journal: readJournal(r.journal, 'contents.journal') } : {}),
+  };
 }
 
 function toCbor(c: VaultContents): CborValue {
@@ -143,6 +154,7 @@ function toCbor(c: VaultContents): CborValue {
       certificate: certificateToCbor(c.enrollment.certificate),
     };
   }
+  if (c.journal) out.journal = journalToCbor(c.journal);
   return out;
 }
 
