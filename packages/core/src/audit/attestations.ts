@@ -35,21 +35,19 @@ export async function judgeAttestations(options: {
   attestations: readonly Attestation[];
   at: number;
   backend?: Ed25519Backend;
+  /** verifyAttestations of attestationsAbout(...) this block, when started earlier. */
+  verified?: Promise<(Identity | undefined)[]>;
 }): Promise<AttestationVerdict> {
   const { channel, expected } = options;
   const agreeing = new Map<string, Identity>();
   const disagreeing = new Set<string>();
   const disagreements: AuditDisagreement[] = [];
   const reported = new Set<string>();
-  for (const a of options.attestations) {
-    if (a.number !== expected.number || a.channel !== expected.channel) continue;
-    let who: Identity;
-    try {
-      who = await verifyAttestation(a, options);
-    } catch (err) {
-      if (err instanceof WeftError) continue;
-      throw err;
-    }
+  const about = attestationsAbout(options.attestations, expected.channel, expected.number);
+  const verified = await (options.verified ?? verifyAttestations(about, options));
+  for (const [i, a] of about.entries()) {
+    const who = verified[i];
+    if (!who) continue;
     const fields = FIELDS.filter((f) => !equalBytes(a[f], expected[f]));
     if (fields.length === 0) {
       agreeing.set(who.id, who);
@@ -75,6 +73,38 @@ export async function judgeAttestations(options: {
     agreeing: honest,
     disagreements,
   };
+}
+
+/**
+ * The attestations filed under a block that are about it: one naming
+ * another number or channel is no evidence for this block either way.
+ */
+export function attestationsAbout(
+  list: readonly Attestation[],
+  channel: string,
+  number: number,
+): Attestation[] {
+  return list.filter((a) => a.number === number && a.channel === channel);
+}
+
+/**
+ * Who signed each attestation, or undefined where it does not verify. The
+ * signatures do not depend on what the replay computes, so an auditor
+ * starts them with the block rather than after it (judgeAttestations'
+ * `verified`); all at once, as a backend may verify them in parallel.
+ */
+export function verifyAttestations(
+  attestations: readonly Attestation[],
+  options: { channel: Channel; at: number; backend?: Ed25519Backend },
+): Promise<(Identity | undefined)[]> {
+  return Promise.all(
+    attestations.map((a) =>
+      verifyAttestation(a, options).catch((err: unknown) => {
+        if (err instanceof WeftError) return undefined;
+        throw err;
+      }),
+    ),
+  );
 }
 
 function hexFields(b: AttestationBody): Record<AttestedField, string> {

@@ -4,8 +4,9 @@ import type { Attestation } from '../commit/attestation.js';
 import { codesHash } from '../commit/commit-hash.js';
 import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { WeftError } from '../errors.js';
+import type { Identity } from '../identity/msp.js';
 import { TxCode, txCodeName } from '../validate/codes.js';
-import { judgeAttestations } from './attestations.js';
+import { attestationsAbout, judgeAttestations, verifyAttestations } from './attestations.js';
 import { ChainReplay, type ChainReplayOptions } from './replay.js';
 import { type AuditReport, MAX_LISTED, TotalsBuilder } from './report.js';
 import { compareCodes, countCoins, unspentByLabel } from './tally.js';
@@ -99,12 +100,21 @@ export async function auditChain(o: AuditOptions): Promise<AuditReport> {
     const n = replay ? replay.tip.number + 1 : 0;
     let codes: readonly TxCode[];
     let current: ChainReplay;
+    let early: Promise<(Identity | undefined)[]> | undefined;
     try {
       if (!replay) {
         current = replay = await ChainReplay.open(block, { ...o, expectedHash: o.genesisHash });
         codes = block.data.map(() => TxCode.VALID);
       } else {
         current = replay;
+        const about = attestationsAbout(input.attestations, replay.channel.config.channel, n);
+        early = verifyAttestations(about, {
+          channel: replay.channel,
+          at: block.header.timestamp,
+          backend: o.backend,
+        });
+        // Awaited by the judgement below; a block that fails first must not leave it unhandled.
+        early.catch(() => {});
         const r = await replay.commit(block);
         codes = r.validation.codes;
         countCoins(totals, r);
@@ -142,6 +152,7 @@ export async function auditChain(o: AuditOptions): Promise<AuditReport> {
       attestations: input.attestations,
       at: block.header.timestamp,
       backend: o.backend,
+      verified: early,
     });
     report.disagreements.push(...verdict.disagreements);
     // Genesis is trusted by its hash; peers need not attest it.

@@ -6,6 +6,7 @@ import { type CborValue, decode, encode } from '../encoding/cbor.js';
 import { readArray, readBytes, readRecord, readString, readUint } from '../encoding/fields.js';
 import { merkleRoot } from '../merkle/index.js';
 import { MAX_ENVELOPE_BYTES } from '../tx/envelope.js';
+import { encodeHeaderDirect } from './header-encoding.js';
 
 /**
  * What orderers sign. `timestamp` (orderer clock, ms) is not in DESIGN's
@@ -70,7 +71,7 @@ export function readHeader(value: unknown, what = 'header'): BlockHeader {
 }
 
 export function encodeHeader(h: BlockHeader): Uint8Array {
-  return encode(headerToCbor(h));
+  return encodeHeaderDirect(h) ?? encode(headerToCbor(h));
 }
 
 export const MAX_HEADER_BYTES = 512;

@@ -44,6 +44,12 @@ export interface VerifyHeaderOptions {
   previous: ChainTip;
   channel: Channel;
   backend?: Ed25519Backend;
+  /**
+   * blockHash(header), when the caller has it already: a light client
+   * hashes each header once to link the next one before this one's
+   * signatures are checked. It must be that hash; nothing here checks it.
+   */
+  hash?: Uint8Array;
 }
 
 /**
@@ -69,7 +75,7 @@ export async function verifyBlock(options: VerifyBlockOptions): Promise<Uint8Arr
 export async function verifyHeader(options: VerifyHeaderOptions): Promise<Uint8Array> {
   const { header, channel, previous, backend } = options;
   checkLink(header, channel, previous);
-  return checkSignatures(header, options.signatures, channel, backend);
+  return checkSignatures(header, options.signatures, channel, backend, options.hash);
 }
 
 /**
@@ -132,10 +138,10 @@ async function checkSignatures(
   signatures: readonly BlockSignature[],
   channel: Channel,
   backend: Ed25519Backend | undefined,
+  hash = blockHash(header),
 ): Promise<Uint8Array> {
-  const hash = blockHash(header);
   const signers = await verifiedOrderers({ header, signatures, hash, channel, backend });
-  if (!satisfies(channel.policies.blockSignatures, signers)) {
+  if (!signersSatisfy(channel, signers)) {
     throw new BlockError(
       'BLOCK_SIGNATURES',
       `block ${header.number}: orderer signatures (${signers.length} valid) do not satisfy the policy`,
@@ -143,6 +149,40 @@ async function checkSignatures(
   }
   return hash;
 }
+
+/** Verdicts of the block-signature policy per channel, by the orderers that signed. */
+const policyVerdicts = new WeakMap<Channel, Map<string, boolean>>();
+/** Distinct orderer sets remembered per channel (a real channel sees one or a few). */
+const POLICY_VERDICTS_LIMIT = 64;
+
+/**
+ * satisfies(blockSignatures, signers), remembered: every block asks it
+ * about the same few orderer sets, and a channel's orderers (their org
+ * and role) and policies are fixed, so the ids alone decide the verdict.
+ */
+function signersSatisfy(channel: Channel, signers: readonly OrdererSigner[]): boolean {
+  let verdicts = policyVerdicts.get(channel);
+  if (!verdicts) {
+    verdicts = new Map();
+    policyVerdicts.set(channel, verdicts);
+  }
+  const key =
+    signers.length === 1
+      ? signers[0]!.id
+      : signers
+          .map((s) => s.id)
+          .sort()
+          .join();
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    verdict = satisfies(channel.policies.blockSignatures, signers);
+    if (verdicts.size >= POLICY_VERDICTS_LIMIT) verdicts.clear();
+    verdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+type OrdererSigner = { org: string; role: string; id: string };
 
 /** Signatures from listed orderers whose certificates hold at the block's time; others don't count. */
 async function verifiedOrderers(o: {
@@ -153,27 +193,45 @@ async function verifiedOrderers(o: {
   backend: Ed25519Backend | undefined;
 }): Promise<{ org: string; role: string; id: string }[]> {
   const seen = new Set<string>();
-  const checks = o.signatures.map(async (s) => {
-    const id = toHex(s.signer);
+  const checks = o.signatures.map(async (signature) => {
+    const id = toHex(signature.signer);
     if (seen.has(id)) return undefined;
     seen.add(id);
-    const orderer = o.channel.orderers.get(id);
-    if (!orderer) return undefined;
-    try {
-      await o.channel.msp.identify(orderer.cert, { at: o.header.timestamp, roles: ['orderer'] });
-    } catch (err) {
-      if (err instanceof MembershipError) return undefined;
-      throw err;
-    }
-    const ok = await verifyDomain({
-      publicKey: s.signer,
-      domain: 'block',
-      bytes: o.hash,
-      signature: s.signature,
-      backend: o.backend,
-    });
-    return ok ? { org: orderer.cert.org, role: 'orderer', id } : undefined;
+    return verifyOrdererSignature({ ...o, timestamp: o.header.timestamp, signature });
   });
   const results = await Promise.all(checks);
   return results.filter((r): r is { org: string; role: string; id: string } => r !== undefined);
+}
+
+/**
+ * Whom one orderer signature over block hash `hash` counts as for the
+ * block-signature policy, or undefined when it does not count: not a
+ * listed orderer, a certificate not valid at the block's `timestamp`, or a
+ * signature that does not verify. verifyBlock counts signatures this way;
+ * an orderer collecting the others' signatures checks each one the same.
+ */
+export async function verifyOrdererSignature(o: {
+  channel: Channel;
+  hash: Uint8Array;
+  timestamp: number;
+  signature: BlockSignature;
+  backend?: Ed25519Backend;
+}): Promise<{ org: string; role: string; id: string } | undefined> {
+  const id = toHex(o.signature.signer);
+  const orderer = o.channel.orderers.get(id);
+  if (!orderer) return undefined;
+  try {
+    await o.channel.msp.identify(orderer.cert, { at: o.timestamp, roles: ['orderer'] });
+  } catch (err) {
+    if (err instanceof MembershipError) return undefined;
+    throw err;
+  }
+  const ok = await verifyDomain({
+    publicKey: o.signature.signer,
+    domain: 'block',
+    bytes: o.hash,
+    signature: o.signature.signature,
+    backend: o.backend,
+  });
+  return ok ? { org: orderer.cert.org, role: 'orderer', id } : undefined;
 }

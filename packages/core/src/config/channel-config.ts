@@ -24,6 +24,21 @@ export interface OrdererConfig {
   address: string;
 }
 
+/**
+ * Where a `jetstream`-ordered channel's log lives (DESIGN section 5): the
+ * NATS servers orderers connect to, the stream holding the channel's
+ * envelopes and time-to-cut markers, and its replica count. Orderer nodes
+ * are the config's `orderers`, as for solo.
+ */
+export interface JetStreamConfig {
+  /** NATS client URLs (nats://host:port); an orderer tries them all. */
+  servers: string[];
+  /** JetStream stream name; one stream per channel. */
+  stream: string;
+  /** Stream replicas (Raft group size): 3 survives one NATS server lost. */
+  replicas: number;
+}
+
 export interface BatchConfig {
   maxTxCount: number;
   maxBytes: number;
@@ -51,7 +66,8 @@ export interface ChannelConfig {
   channel: string;
   orgs: OrgConfig[];
   orderers: OrdererConfig[];
-  ordering: { type: OrderingType } & BatchConfig;
+  /** `jetstream` is present exactly when type is 'jetstream'; solo configs encode as before. */
+  ordering: { type: OrderingType; jetstream?: JetStreamConfig } & BatchConfig;
   policies: ChannelPolicies;
   fabcoin: FabcoinConfig;
 }
@@ -66,6 +82,7 @@ export function channelConfigToCbor(c: ChannelConfig): CborValue {
       maxTxCount: c.ordering.maxTxCount,
       maxBytes: c.ordering.maxBytes,
       batchTimeoutMs: c.ordering.batchTimeoutMs,
+      ...(c.ordering.jetstream ? { jetstream: jetStreamToCbor(c.ordering.jetstream) } : {}),
     },
     policies: {
       endorsement: c.policies.endorsement,
@@ -76,8 +93,24 @@ export function channelConfigToCbor(c: ChannelConfig): CborValue {
   };
 }
 
+function jetStreamToCbor(j: JetStreamConfig): CborValue {
+  return { servers: [...j.servers], stream: j.stream, replicas: j.replicas };
+}
+
 const MAX_ORGS = 64;
 const MAX_ORDERERS = 64;
+export const MAX_JETSTREAM_SERVERS = 32;
+
+function readJetStream(value: unknown, what: string): JetStreamConfig {
+  const f = readRecord(value, what, ['servers', 'stream', 'replicas']);
+  return {
+    servers: readArray(f.servers, `${what}.servers`, MAX_JETSTREAM_SERVERS).map((s, i) =>
+      readString(s, `${what}.servers[${i}]`, 512),
+    ),
+    stream: readString(f.stream, `${what}.stream`, 64),
+    replicas: readUint(f.replicas, `${what}.replicas`),
+  };
+}
 
 /** Strict schema read of a decoded config; semantic checks are in validateChannelConfig. */
 export function readChannelConfig(value: unknown, what = 'config'): ChannelConfig {
@@ -103,12 +136,12 @@ export function readChannelConfig(value: unknown, what = 'config'): ChannelConfi
       address: readString(f.address, `${what}.orderers[${i}].address`, 512),
     };
   });
-  const ord = readRecord(r.ordering, `${what}.ordering`, [
-    'type',
-    'maxTxCount',
-    'maxBytes',
-    'batchTimeoutMs',
-  ]);
+  const ord = readRecord(
+    r.ordering,
+    `${what}.ordering`,
+    ['type', 'maxTxCount', 'maxBytes', 'batchTimeoutMs'],
+    ['jetstream'],
+  );
   const pol = readRecord(r.policies, `${what}.policies`, [
     'endorsement',
     'blockSignatures',
@@ -124,6 +157,9 @@ export function readChannelConfig(value: unknown, what = 'config'): ChannelConfi
       maxTxCount: readUint(ord.maxTxCount, `${what}.ordering.maxTxCount`),
       maxBytes: readUint(ord.maxBytes, `${what}.ordering.maxBytes`),
       batchTimeoutMs: readUint(ord.batchTimeoutMs, `${what}.ordering.batchTimeoutMs`),
+      ...(Object.hasOwn(ord, 'jetstream')
+        ? { jetstream: readJetStream(ord.jetstream, `${what}.ordering.jetstream`) }
+        : {}),
     },
     policies: {
       endorsement: readString(pol.endorsement, `${what}.policies.endorsement`, 4096),

@@ -23,6 +23,11 @@ export const MAX_BLOCK_BYTES = 16 * 1024 * 1024;
 export const MAX_TX_PER_BLOCK = 10_000;
 export const MAX_BATCH_TIMEOUT_MS = 10 * 60_000;
 export const MAX_MINT_THRESHOLD = 64;
+/** NATS stream names: no dots, wildcards, spaces or path separators. */
+export const JETSTREAM_STREAM_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** JetStream's limit on a stream's replicas. */
+export const MAX_JETSTREAM_REPLICAS = 5;
+const NATS_URL_PATTERN = /^(?:nats|tls):\/\/(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/;
 
 export interface ChannelPolicySet {
   endorsement: Policy;
@@ -76,6 +81,35 @@ function parseChecked(text: string, name: string, orgs: Set<string>): Policy {
   return policy;
 }
 
+/** The `jetstream` section is there exactly for jetstream ordering, and names a usable log. */
+function checkJetStream(ordering: ChannelConfig['ordering']): void {
+  const js = ordering.jetstream;
+  if (ordering.type !== 'jetstream') {
+    if (js) fail('CONFIG_ORDERING', `${ordering.type} ordering takes no jetstream section`);
+    return;
+  }
+  if (!js) throw new ConfigError('CONFIG_ORDERING', 'jetstream ordering needs a jetstream section');
+  if (js.servers.length === 0) fail('CONFIG_ORDERING', 'jetstream.servers is empty');
+  for (const url of js.servers) {
+    const port = NATS_URL_PATTERN.exec(url)?.[1];
+    if (port === undefined || Number(port) < 1 || Number(port) > 65_535) {
+      fail('CONFIG_ORDERING', `jetstream server ${JSON.stringify(url)} is not nats://host:port`);
+    }
+  }
+  if (new Set(js.servers).size !== js.servers.length) {
+    fail('CONFIG_ORDERING', 'jetstream.servers lists a server twice');
+  }
+  if (!JETSTREAM_STREAM_PATTERN.test(js.stream)) {
+    fail('CONFIG_ORDERING', `jetstream.stream ${JSON.stringify(js.stream)} is not a stream name`);
+  }
+  if (js.replicas < 1 || js.replicas > MAX_JETSTREAM_REPLICAS) {
+    fail(
+      'CONFIG_ORDERING',
+      `jetstream.replicas ${js.replicas} outside 1..${MAX_JETSTREAM_REPLICAS}`,
+    );
+  }
+}
+
 /**
  * Checks a config the way a peer checks a genesis block before joining:
  * names, unique orgs and keys, orderer certificates issued by their org
@@ -117,6 +151,8 @@ export async function loadChannel(
   if (batchTimeoutMs < 1 || batchTimeoutMs > MAX_BATCH_TIMEOUT_MS) {
     fail('CONFIG_BATCH', `batchTimeoutMs ${batchTimeoutMs} outside 1..${MAX_BATCH_TIMEOUT_MS}`);
   }
+
+  checkJetStream(config.ordering);
 
   if (config.orderers.length === 0)
     fail('CONFIG_NO_ORDERERS', 'a channel needs at least one orderer');

@@ -1,4 +1,11 @@
-import { decode as cborgDecode, encode as cborgEncode, rfc8949EncodeOptions } from 'cborg';
+import {
+  decode as cborgDecode,
+  encode as cborgEncode,
+  rfc8949EncodeOptions,
+  Token,
+  Type,
+} from 'cborg';
+import { compareBytes } from '../bytes.js';
 import { CodecError } from '../errors.js';
 import { type ByteSpan, CanonicalTokenizer, NonCanonicalError } from './canonical-tokenizer.js';
 
@@ -56,8 +63,41 @@ const REJECTED_TYPES = [
 /** Matches a lone surrogate: such a string has no UTF-8 encoding (cborg would write U+FFFD). */
 const LONE_SURROGATE = /\p{Cs}/u;
 
+const utf8Encoder = new TextEncoder();
+const cborgKeyOrder = rfc8949EncodeOptions.mapSorter!;
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/**
+ * RFC 8949 order of two map keys, without encoding them as cborg's sorter
+ * does for every comparison (half the cost of encoding a map). A text
+ * string encodes as a header that grows with its UTF-8 length, then its
+ * bytes: shorter keys come first and equal lengths compare bytewise, which
+ * for ASCII is plain string order. Anything else takes cborg's own sorter.
+ */
+function keyOrder(e1: (Token | Token[])[], e2: (Token | Token[])[]): number {
+  const k1 = e1[0];
+  const k2 = e2[0];
+  if (
+    !(k1 instanceof Token && k2 instanceof Token) ||
+    k1.type !== Type.string ||
+    k2.type !== Type.string
+  )
+    return cborgKeyOrder(e1, e2);
+  const a = k1.value as string;
+  const b = k2.value as string;
+  if (isAscii(a) && isAscii(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  const x = utf8Encoder.encode(a);
+  const y = utf8Encoder.encode(b);
+  return x.length - y.length || compareBytes(x, y);
+}
+
 const encodeOptions = {
   ...rfc8949EncodeOptions,
+  mapSorter: keyOrder,
   typeEncoders: {
     ...Object.fromEntries(REJECTED_TYPES.map((t) => [t, () => rejectType(t)])),
     string(s: unknown) {

@@ -4,8 +4,11 @@ import {
   type BlockSignature,
   decodeBlock,
   encodeBlock,
+  encodeHeader,
   envelopeHash,
 } from '../block/block.js';
+import { encodeSignaturesDirect } from '../block/header-encoding.js';
+import { concatBytes } from '../bytes.js';
 import {
   type Attestation,
   decodeAttestation,
@@ -215,9 +218,26 @@ export interface LightHeader {
   signatures: BlockSignature[];
 }
 
-/** Encoded as core's block encoding with `data` empty (the ledger's stored block head). */
+/** Everything before the header in a block encoding with no data: {data: [], header: ... */
+const HEADER_ONLY_PREFIX = concatBytes(
+  Uint8Array.of(0xa3),
+  encode('data'),
+  encode([]),
+  encode('header'),
+);
+const SIGNATURES_KEY = encode('signatures');
+
+/**
+ * Encoded as core's block encoding with `data` empty (the ledger's stored
+ * block head), assembled around encodeHeader's direct bytes rather than
+ * encoded generically: light clients store and nodes serve one per block.
+ * The keys data < header < signatures are in canonical order.
+ */
 export function encodeLightHeader(h: LightHeader): Uint8Array {
-  return encodeBlock({ header: h.header, data: [], signatures: h.signatures });
+  const signatures =
+    encodeSignaturesDirect(h.signatures) ??
+    encode(h.signatures.map((s) => ({ signer: s.signer, signature: s.signature })));
+  return concatBytes(HEADER_ONLY_PREFIX, encodeHeader(h.header), SIGNATURES_KEY, signatures);
 }
 
 export function decodeLightHeader(bytes: Uint8Array): LightHeader {

@@ -1,4 +1,5 @@
 import { assert, describe, it, throwsWithCode } from '@weft/test/harness';
+import { encode as cborgEncode, rfc8949EncodeOptions } from 'cborg';
 import * as fc from 'fast-check';
 import { compareBytes, concatBytes, equalBytes, fromHex, toHex } from '../../src/bytes.js';
 import { type CborValue, decode, decodeWithSpans, encode } from '../../src/encoding/cbor.js';
@@ -335,6 +336,21 @@ describe('encoding/cbor: properties', () => {
         const reversed = Object.fromEntries(Object.entries(m).reverse());
         assert.equal(toHex(encode(reversed)), toHex(encode(m)));
       }),
+    );
+  });
+
+  it('orders map keys as the RFC 8949 sorter of cborg does (ASCII, multi-byte, astral keys)', () => {
+    const keys = fc.oneof(
+      keyArb,
+      fc.string({ unit: 'grapheme', maxLength: 6 }),
+      fc.constantFrom('a', 'b', 'aa', 'é', 'z', '\u{1F600}', '\uFFFF', '\u00FF', 'ÿ', 'zz'),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(keys, leafArb, { minKeys: 2, maxKeys: 10 }), (m) => {
+        const expected = cborgEncode(m, rfc8949EncodeOptions);
+        assert.equal(toHex(encode(m)), toHex(expected));
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -9,6 +9,7 @@ import {
 } from '@weft/core';
 import { VerificationError } from '../errors.js';
 import type { LightTransport } from '../transport/transport.js';
+import { type CheckAll, VsccLookahead } from './lookahead.js';
 
 export interface LightAuditOptions {
   /** Full nodes to download from; none of them is trusted. */
@@ -20,6 +21,8 @@ export interface LightAuditOptions {
   backend?: Ed25519Backend;
   /** Blocks downloaded ahead of the one replaying, hiding the network's latency. Default 4. */
   prefetch?: number;
+  /** Runs the stateless VSCC half of a block (e.g. on a worker pool); default inline. */
+  checkAll?: CheckAll;
 }
 
 /**
@@ -61,13 +64,15 @@ export async function audit(o: LightAuditOptions): Promise<AuditReport> {
 async function auditOnce(o: LightAuditOptions): Promise<AuditReport> {
   const call = { signal: o.signal };
   const { value: info } = await o.transport.info(call);
+  const lookahead = new VsccLookahead(o.checkAll);
   return auditChain({
     genesisHash: o.genesisHash,
     height: info.height,
-    blocks: download(o.transport, info.height, o.prefetch ?? 4, o.signal),
+    blocks: download(o.transport, info.height, o.prefetch ?? 4, o.signal, lookahead),
     onProgress: o.onProgress,
     signal: o.signal,
     backend: o.backend,
+    checkAll: lookahead.checkAll,
   });
 }
 
@@ -77,6 +82,7 @@ async function* download(
   height: number,
   depth: number,
   signal: AbortSignal | undefined,
+  lookahead: VsccLookahead,
 ): AsyncGenerator<AuditInput> {
   const fetchOne = async (n: number): Promise<AuditInput> => {
     const [served, attestations] = await Promise.all([
@@ -84,6 +90,7 @@ async function* download(
       transport.attestations(n, { signal }),
     ]);
     const { block, codes } = served.value;
+    lookahead.arrived(block);
     return { block, codes, attestations: attestations.value, node: served.node };
   };
   yield* prefetchInOrder(height, depth, fetchOne);

@@ -62,6 +62,8 @@ export async function verifyNextHeader(o: {
   channel: Channel;
   node: string;
   backend?: Ed25519Backend;
+  /** blockHash(o.h.header), when the caller has computed it. */
+  hash?: Uint8Array;
 }): Promise<void> {
   const expected = o.previous.number + 1;
   const fail = (reason: string, message: string, cause?: unknown) =>
@@ -79,6 +81,7 @@ export async function verifyNextHeader(o: {
       previous: o.previous,
       channel: o.channel,
       backend: o.backend,
+      hash: o.hash,
     });
   } catch (err) {
     if (!(err instanceof BlockError)) throw err;

@@ -49,6 +49,8 @@ export interface SyncOptions {
 
 /** Verified headers are written in batches of at most this many. */
 const WRITE_BATCH = 200;
+/** Header verifications in flight at once. */
+const VERIFY_WINDOW = 256;
 
 /**
  * A channel's verified header chain. Trust comes from the genesis hash
@@ -195,7 +197,14 @@ export class HeaderChain {
     }
   }
 
-  /** Verifies and stores one range; returns how many headers came. */
+  /**
+   * Verifies and stores one range; returns how many headers verified. Each
+   * header is linked to the one before as it arrives (hashed once) and its
+   * signatures are checked with up to VERIFY_WINDOW others in flight, since
+   * one verification at a time leaves the crypto threads idle while a
+   * promise round-trips; verdicts are taken in order, so the first bad
+   * header stops the range and only those before it are kept.
+   */
   async #fetch(
     from: number,
     count: number,
@@ -211,23 +220,50 @@ export class HeaderChain {
       pending = [];
       report(tip.number);
     };
+    const inFlight: { h: LightHeader; tip: ChainTip; verdict: Promise<void> }[] = [];
+    let linked = tip;
+    let rejected = false;
     let got = 0;
+    const settleOldest = async () => {
+      const next = inFlight.shift()!;
+      try {
+        await next.verdict;
+      } catch (err) {
+        rejected = true;
+        throw err;
+      }
+      tip = next.tip;
+      pending.push(next.h);
+      got++;
+      if (pending.length >= WRITE_BATCH) await flush();
+    };
     try {
       for await (const { node, value } of this.transport.headers(from, count, o)) {
-        await verifyNextHeader({
+        const hash = blockHash(value.header);
+        const verdict = verifyNextHeader({
           h: value,
-          previous: tip,
+          previous: linked,
           channel: this.#channel!,
           node,
           backend: this.#backend,
+          hash,
         });
-        tip = chainTipOf(value);
-        pending.push(value);
-        got++;
-        if (pending.length >= WRITE_BATCH) await flush();
+        // Taken in order by settleOldest; until then a rejection is not unhandled.
+        verdict.catch(() => {});
+        linked = { number: value.header.number, hash, timestamp: value.header.timestamp };
+        inFlight.push({ h: value, tip: linked, verdict });
+        if (inFlight.length >= VERIFY_WINDOW) await settleOldest();
       }
+      while (inFlight.length > 0) await settleOldest();
     } finally {
-      // Headers verified before a failure are as good as any: keep them.
+      // Headers verified before a failure (of the node or the transport) are as good as any: keep them.
+      if (!rejected) {
+        try {
+          while (inFlight.length > 0) await settleOldest();
+        } catch {
+          // The failure that got us here is the one to report.
+        }
+      }
       await flush();
     }
     return got;
