@@ -16,10 +16,14 @@ export async function nodeTestFiles() {
   return files.sort();
 }
 
-/** Core and light tests run in Chromium too, except Node-only files. */
+/** Core, light and wallet UI tests run in Chromium too, except Node-only files. */
 export async function browserTestFiles() {
   const files = await glob(
-    ['packages/core/test/**/*.test.ts', 'packages/light/test/**/*.test.ts'],
+    [
+      'packages/core/test/**/*.test.ts',
+      'packages/light/test/**/*.test.ts',
+      'packages/wallet-ui/test/**/*.test.ts',
+    ],
     {
       cwd: repoRoot,
       ignore: [...ignore, '**/*.node.test.ts'],

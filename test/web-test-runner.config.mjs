@@ -8,6 +8,7 @@ import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { countReporter } from './reporters/wtr-count-reporter.mjs';
 import { browserTestFiles, repoRoot } from './test-files.mjs';
+import { lightBundlePlugin } from './wtr-light-bundle.mjs';
 
 const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 const countsFile = resolve(
@@ -30,9 +31,9 @@ const chromiumArgs = [
 ];
 
 /**
- * Relative `.js` imports in TypeScript sources point at `.ts` files. The
- * esbuild plugin rewrites them only when the importer itself is `.ts`; this
- * also covers other importers, and leaves real `.js` files alone.
+ * Relative `.js` imports in TypeScript sources point at `.ts` (or `.tsx`)
+ * files. The esbuild plugin rewrites them only when the importer itself is
+ * `.ts`; this also covers other importers, and leaves real `.js` files alone.
  */
 const tsSourceResolver = {
   name: 'weft-ts-source',
@@ -40,8 +41,11 @@ const tsSourceResolver = {
     if (!source.startsWith('.') || !source.endsWith('.js')) return undefined;
     const dir = resolve(repoRoot, `.${decodeURIComponent(context.path)}`, '..');
     if (existsSync(resolve(dir, source))) return undefined;
-    const asTs = `${source.slice(0, -3)}.ts`;
-    return existsSync(resolve(dir, asTs)) ? asTs : undefined;
+    for (const ext of ['.ts', '.tsx']) {
+      const asTs = `${source.slice(0, -3)}${ext}`;
+      if (existsSync(resolve(dir, asTs))) return asTs;
+    }
+    return undefined;
   },
 };
 
@@ -53,8 +57,15 @@ export default {
   // Browser builds of dependencies: the "browser" export condition and package.json field.
   nodeResolve: { browser: true, exportConditions: ['browser'] },
   plugins: [
+    lightBundlePlugin(repoRoot),
     tsSourceResolver,
-    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: resolve(repoRoot, 'tsconfig.json') }),
+    // tsx: the wallet UI's Preact components (JSX settings from tsconfig.json).
+    esbuildPlugin({
+      ts: true,
+      tsx: true,
+      target: 'es2022',
+      tsconfig: resolve(repoRoot, 'tsconfig.json'),
+    }),
   ],
   browsers: [
     chromeLauncher({

@@ -10,10 +10,16 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { type LightPageApi, PAGE_GLOBAL } from './page-api.js';
+import { type LightPageApi, PAGE_GLOBAL, type PageErrorView, type PageResult } from './page-api.js';
+
+export interface PageBundle {
+  code: string;
+  /** esbuild's warnings, formatted (e.g. a side-effect import dropped by a `sideEffects` field). */
+  warnings: string[];
+}
 
 /** page.ts and everything it imports as one ES module for Chromium. */
-export async function bundlePage(): Promise<string> {
+export async function bundlePage(): Promise<PageBundle> {
   const result = await build({
     entryPoints: [fileURLToPath(new URL('./page.ts', import.meta.url))],
     bundle: true,
@@ -21,13 +27,15 @@ export async function bundlePage(): Promise<string> {
     platform: 'browser',
     target: 'es2022',
     write: false,
-    // Only errors fail the build; warnings are noise here (e.g. @weft/light's
-    // Node-only Promise.withResolvers polyfill, dropped as side-effect-free).
-    logLevel: 'error',
+    // Errors fail the build; warnings are returned, for the test to assert there are none.
+    logLevel: 'silent',
   });
   const [output] = result.outputFiles;
   if (!output) throw new Error('esbuild produced no output for the page');
-  return output.text;
+  const warnings = result.warnings.map(
+    (w) => `${w.id}: ${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}`,
+  );
+  return { code: output.text, warnings };
 }
 
 const HTML = `<!doctype html>
@@ -71,16 +79,36 @@ function chromiumArgs(): string[] {
 
 type Api = LightPageApi;
 
+/** An error thrown in the page by a LightPageApi method, with its code and class. */
+export class PageError extends Error {
+  readonly code: string | undefined;
+  /** The error as the page described it. */
+  readonly view: PageErrorView;
+  constructor(method: string, view: PageErrorView) {
+    super(`${method}: ${view.message}`);
+    this.name = 'PageError';
+    this.code = view.code;
+    this.view = view;
+  }
+}
+
 export interface LightPage {
-  /** Calls a LightPageApi method in the page; rejects with the page's error message. */
+  /** Calls a LightPageApi method in the page; rejects with a PageError if it threw. */
   call<K extends keyof Api>(
     name: K,
     ...args: Parameters<Api[K]>
   ): Promise<Awaited<ReturnType<Api[K]>>>;
   /** Reloads the page (same browser profile, so IndexedDB survives) and waits for the API. */
   reload(): Promise<void>;
+  /**
+   * Grants the page's origin persistent storage, as a holder accepting the
+   * browser's prompt would: navigator.storage.persist() then answers true.
+   */
+  grantPersistentStorage(): Promise<void>;
   /** Page errors and console errors seen so far. */
   readonly errors: string[];
+  /** esbuild's warnings for the page bundle. */
+  readonly bundleWarnings: string[];
   close(): Promise<void>;
 }
 
@@ -90,7 +118,8 @@ export async function openLightPage(options: {
   log?: (line: string) => void;
 }): Promise<LightPage> {
   const log = options.log ?? (() => {});
-  const { server, url } = await serve(await bundlePage());
+  const bundle = await bundlePage();
+  const { server, url } = await serve(bundle.code);
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({
@@ -117,7 +146,21 @@ export async function openLightPage(options: {
     const opened = browser;
     return {
       errors,
+      bundleWarnings: bundle.warnings,
       call: (name, ...args) => callPage(page, name, args),
+      async grantPersistentStorage() {
+        // Playwright's grantPermissions has no such permission for Chromium: CDP's
+        // durableStorage, over a session left open (detaching it drops the grant).
+        const target = await page.context().newCDPSession(page);
+        const { targetInfo } = await target.send('Target.getTargetInfo');
+        await target.detach();
+        const cdp = await opened.newBrowserCDPSession();
+        await cdp.send('Browser.grantPermissions', {
+          origin: new URL(url).origin,
+          browserContextId: targetInfo.browserContextId,
+          permissions: ['durableStorage'],
+        });
+      },
       async reload() {
         await page.reload({ waitUntil: 'load' });
         await ready();
@@ -139,7 +182,7 @@ async function callPage<K extends keyof Api>(
   name: K,
   args: unknown[],
 ): Promise<Awaited<ReturnType<Api[K]>>> {
-  return page.evaluate(
+  const result = (await page.evaluate(
     async ({ global, name, args }) => {
       const api = (globalThis as unknown as Record<string, Record<string, unknown>>)[global];
       const fn = api?.[name];
@@ -147,7 +190,9 @@ async function callPage<K extends keyof Api>(
       return fn(...args);
     },
     { global: PAGE_GLOBAL, name, args },
-  ) as Promise<Awaited<ReturnType<Api[K]>>>;
+  )) as PageResult<Awaited<ReturnType<Api[K]>>>;
+  if (!result.ok) throw new PageError(name, result.error);
+  return result.value;
 }
 
 function closeServer(server: Server): Promise<void> {

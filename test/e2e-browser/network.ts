@@ -3,13 +3,16 @@
 // orderer, one peer+gateway of Org1 and one of Org2 (so blocks carry
 // attestations of both orgs; the channel's attestation policy is a MAJORITY
 // of peer orgs, i.e. both), each with a WebSocket listener for light
-// clients. A second Org1 peer, started on demand, runs with the node's
-// test-only fault switch WEFT_FAULT_ATTEST_WRONG_CODES=1: it commits
-// correctly but attests wrong codes for every block.
+// clients; the Org1 peer also runs Org1's CA (/weft/enroll/1.0.0), whose
+// admin registers one-time enrollment secrets for wallets. A second Org1
+// peer, started on demand, runs with the node's test-only fault switch
+// WEFT_FAULT_ATTEST_WRONG_CODES=1: it commits correctly but attests wrong
+// codes for every block.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { toHex } from '@weft/core';
+import { formatEnrollSecret, toHex } from '@weft/core';
+import { CaClient } from '../../packages/node/src/ca/index.js';
 import { GatewayClient } from '../../packages/node/src/client/gateway-client.js';
 import { mintProposal } from '../../packages/node/src/client/proposals.js';
 import { defaultSpecInput } from '../../packages/node/src/material/index.js';
@@ -18,6 +21,8 @@ import { freeBasePort } from '../../packages/node/test/e2e/ports.js';
 import { TestNetwork, until } from '../../packages/node/test/e2e/test-network.js';
 
 const HONEST = ['org1-peer0', 'org2-peer0'] as const;
+/** The honest Org1 peer runs Org1's CA. */
+const CA_NODE = HONEST[0];
 export const FAULTY = 'org1-peer1';
 /** The fault switch's variable, read in packages/node/src/pipeline/commit-pipeline.ts. */
 const FAULT_ENV = 'WEFT_FAULT_ATTEST_WRONG_CODES';
@@ -67,7 +72,7 @@ export class BrowserE2ENetwork {
             channels: [{ name: 'weft', roles: ['orderer'] }],
             bootstrap: [],
           },
-          { name: HONEST[0], member: 'Org1/peer0', channels: weft(['peer', 'gateway']) },
+          { name: CA_NODE, member: 'Org1/peer0', channels: weft(['peer', 'gateway']), ca: true },
           { name: HONEST[1], member: 'Org2/peer0', channels: weft(['peer', 'gateway']) },
           { name: FAULTY, member: 'Org1/peer1', channels: weft(['peer']), late: true },
         ],
@@ -98,6 +103,28 @@ export class BrowserE2ENetwork {
   /** The honest peers' WebSocket multiaddrs (with /p2p). */
   get peerWs(): string[] {
     return HONEST.map((n) => this.#net.node(n).ws);
+  }
+
+  /** The WebSocket multiaddr of the node running Org1's CA. */
+  get caWs(): string {
+    return this.#net.node(CA_NODE).ws;
+  }
+
+  /**
+   * A one-time enrollment secret of Org1, registered by Org1's admin (as
+   * `weft ca register --org Org1` does): its id and the secret's text as
+   * the admin is shown it.
+   */
+  async registerEnrollment(): Promise<{ id: string; secret: string }> {
+    const admin = await loadMember(this.#net.memberDir('Org1/admin0'));
+    const ca = await CaClient.connect({ node: this.caWs });
+    try {
+      const [registered] = await ca.register({ org: 'Org1', admin, count: 1 });
+      if (!registered) throw new Error('the CA registered no secret');
+      return { id: registered.id, secret: formatEnrollSecret(registered.secret) };
+    } finally {
+      await ca.close();
+    }
   }
 
   /** A member's public key, hex (e.g. 'Org1/peer1'). */

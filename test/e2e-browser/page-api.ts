@@ -1,8 +1,10 @@
 // What the end-to-end page (page.ts, bundled for Chromium) puts on
 // globalThis, and what the Node driver calls through page.evaluate. Only
 // JSON-shaped values cross: bytes as lowercase hex, bigints as decimal
-// strings. To add a step (e.g. the wallet's), add a method here, implement it
-// in page.ts and call it from the test with `page.call('name', ...)`.
+// strings. To add a step, add a method here, implement it in page.ts (or
+// page-wallet.ts) and call it from the test with `page.call('name', ...)`.
+// A method that throws in the page rejects `page.call` with a PageError
+// carrying the error's code and class (browser.ts).
 import type { AuditReport } from '@weft/core';
 
 export interface OpenOptions {
@@ -61,7 +63,110 @@ export interface AuditView {
   progressEvents: number;
 }
 
-export interface LightPageApi {
+/** Where a wallet's encrypted vault lives: an IndexedDB database and a name in it. */
+export interface VaultRef {
+  vaultDb: string;
+  name: string;
+}
+
+export interface WalletCreateOptions extends VaultRef {
+  passphrase: string;
+  /** Restore from this sentence; a new 24-word one is generated when absent. */
+  mnemonic?: string;
+  labels?: string[];
+}
+
+/** What the page got from navigator.storage.persist() (light's requestPersistence). */
+export interface PersistenceView {
+  supported: boolean;
+  persisted: boolean;
+  error?: string;
+}
+
+export interface WalletCreated {
+  /** The recovery sentence, shown once (revealed by asking for the passphrase again). */
+  mnemonic: string;
+  persistence: PersistenceView;
+  /** Wallet names in the IndexedDB store afterwards. */
+  stored: string[];
+  /** The stored record, read back from IndexedDB. */
+  vault: { bytes: number; kdf: string; iterations: number; containsMnemonic: boolean };
+}
+
+export interface WalletUnlocked {
+  kdfUpgraded: boolean;
+  persistence: PersistenceView;
+  /** The org of the enrollment certificate kept in the vault. */
+  enrolledOrg?: string;
+}
+
+export interface CertificateView {
+  org: string;
+  role: string;
+  /** Hex. */
+  publicKey: string;
+}
+
+export interface ReceiveView {
+  index: number;
+  ownerKey: string;
+  certificate?: CertificateView;
+}
+
+export interface WalletCoinView extends CoinView {
+  locked: boolean;
+  ownerIndex: number;
+}
+
+export interface LabelBalanceView {
+  spendable: string;
+  locked: string;
+  pending: string;
+  unverifiable: string;
+}
+
+export interface BalanceView {
+  labels: Record<string, LabelBalanceView>;
+  complete: boolean;
+}
+
+export interface SpendView {
+  txid: string;
+  /** The verifier's status, never a gateway's claim. */
+  status: string;
+  verdict: TxView;
+  inputs: string[];
+  change: string;
+  followError?: string;
+}
+
+export interface HistoryView {
+  pending: number;
+  history: { txid: string; outcome: string; amount: string; label: string; block?: number }[];
+}
+
+/** The Fabcoin wallet steps: vaults in IndexedDB, the page's verifier and transport. */
+export interface WalletPageApi {
+  /** Creates a vault (production PBKDF2 policy), unlocked; asks for persistent storage. */
+  walletCreate(o: WalletCreateOptions): Promise<WalletCreated>;
+  /** Unlocks a stored vault with the passphrase; asks for persistent storage. */
+  walletUnlock(o: VaultRef & { passphrase: string }): Promise<WalletUnlocked>;
+  /** Wallet names stored in an IndexedDB vault database. */
+  walletNames(vaultDb: string): Promise<string[]>;
+  /** Enrolls with a one-time secret at `ca` (a node of `org` running its CA). */
+  walletEnroll(
+    name: string,
+    o: { ca: string; org: string; id: string; secret: string },
+  ): Promise<CertificateView>;
+  walletReceive(name: string): Promise<ReceiveView>;
+  walletCoins(name: string): Promise<{ coins: WalletCoinView[]; complete: boolean }>;
+  walletBalance(name: string): Promise<BalanceView>;
+  /** Pays `amount` (decimal) of `label` to the owner key `to` (hex), followed to a verdict. */
+  walletSpend(name: string, o: { to: string; label: string; amount: string }): Promise<SpendView>;
+  walletHistory(name: string): Promise<HistoryView>;
+}
+
+export interface LightPageApi extends WalletPageApi {
   /** Opens the client: verified headers in IndexedDB, a Libp2pTransport over WebSockets. */
   open(o: OpenOptions): Promise<OpenResult>;
   /** Syncs and verifies headers up to the head a node reports. */
@@ -74,6 +179,19 @@ export interface LightPageApi {
   audit(): Promise<AuditView>;
   close(): Promise<void>;
 }
+
+/** An error thrown in the page, as it crosses to the driver. */
+export interface PageErrorView {
+  message: string;
+  code?: string;
+  /** Its class, as the page's instanceof checks found it (bundling renames classes). */
+  kind: 'WalletError' | 'EnrollError' | 'TransportError' | 'VerificationError' | 'Error';
+  /** A TransportError's node-sent ERROR frame. */
+  remote?: boolean;
+}
+
+/** What each method of the global actually returns: the page never rejects across. */
+export type PageResult<T> = { ok: true; value: T } | { ok: false; error: PageErrorView };
 
 /** The global the page defines. */
 export const PAGE_GLOBAL = 'weftE2E';

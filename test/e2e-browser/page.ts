@@ -1,9 +1,10 @@
 // The browser side of the end-to-end test: bundled with esbuild
-// (bundle.ts) and loaded into Chromium, where it defines the LightPageApi
+// (browser.ts) and loaded into Chromium, where it defines the LightPageApi
 // the driver calls. The light client here is the real one: Libp2pTransport
 // over WebSockets to the network's peers, headers verified from the genesis
-// hash and kept in IndexedDB. Browser code: no Node built-ins.
-import { fromHex, txCodeName } from '@weft/core';
+// hash and kept in IndexedDB; the wallet steps are in page-wallet.ts.
+// Browser code: no Node built-ins.
+import { fromHex } from '@weft/core';
 import {
   audit,
   type ClosableHeaderStore,
@@ -11,7 +12,6 @@ import {
   Libp2pTransport,
   openIndexedDbHeaderStore,
   ProofVerifier,
-  type TxVerdict,
 } from '@weft/light';
 import {
   type AuditView,
@@ -19,9 +19,11 @@ import {
   type LightPageApi,
   type OpenOptions,
   PAGE_GLOBAL,
+  type PageResult,
   type SyncResult,
-  type TxView,
 } from './page-api.js';
+import { coinView, errorView, txView } from './page-views.js';
+import { walletApi } from './page-wallet.js';
 
 interface Client {
   options: OpenOptions;
@@ -38,30 +40,20 @@ function opened(): Client {
   return client;
 }
 
-function view(v: TxVerdict): TxView {
-  switch (v.status) {
-    case 'pending':
-      return { status: v.status };
-    case 'included':
-      return { status: v.status, block: v.block, index: v.index };
-    case 'valid':
-    case 'invalid':
-      return {
-        status: v.status,
-        block: v.block,
-        index: v.index,
-        code: txCodeName(v.code),
-        attesterOrgs: [...new Set(v.attesters.map((a) => a.org))].sort(),
-      };
-    case 'unverifiable':
-      return { status: v.status, reason: v.reason, message: v.message };
-  }
+const wallets = walletApi(opened);
+
+async function closeClient(): Promise<void> {
+  await wallets.close();
+  await client?.transport.close();
+  await client?.store.close();
+  client = undefined;
 }
 
 const api: LightPageApi = {
+  ...wallets,
+
   async open(options) {
-    await client?.transport.close();
-    await client?.store.close();
+    await closeClient();
     const genesisHash = fromHex(options.genesisHash);
     const store = await openIndexedDbHeaderStore({ genesisHash, dbName: options.dbName });
     const transport = await Libp2pTransport.create({
@@ -88,12 +80,12 @@ const api: LightPageApi = {
     const { verifier, chain } = opened();
     const txid = fromHex(txidHex);
     const waited = await verifier.waitForTx(txid, { timeoutMs });
-    if (waited.status !== 'valid' && waited.status !== 'invalid') return view(waited);
+    if (waited.status !== 'valid' && waited.status !== 'invalid') return txView(waited);
     // The verdict again, from one served answer whose proof is reported with it.
     const served = await chain.transport.tx(txid);
     const verdict = await verifier.checkTx(served.value, served.node, txid);
     return {
-      ...view(verdict),
+      ...txView(verdict),
       treeSize: served.value.treeSize,
       proofLength: served.value.proof.length,
     };
@@ -102,13 +94,7 @@ const api: LightPageApi = {
   async coins(ownerHex): Promise<CoinsView> {
     const list = await opened().verifier.coins(fromHex(ownerHex));
     return {
-      coins: list.coins.map((c) => ({
-        key: c.key,
-        amount: c.amount.toString(),
-        label: c.label,
-        status: c.status,
-        ...(c.block !== undefined ? { block: c.block } : {}),
-      })),
+      coins: list.coins.map(coinView),
       balances: Object.fromEntries(
         Object.entries(list.balances).map(([label, amount]) => [label, amount.toString()]),
       ),
@@ -129,11 +115,21 @@ const api: LightPageApi = {
     return { report, progressEvents };
   },
 
-  async close() {
-    await client?.transport.close();
-    await client?.store.close();
-    client = undefined;
-  },
+  close: closeClient,
 };
 
-Object.assign(globalThis, { [PAGE_GLOBAL]: api });
+/** Each method settles with a PageResult: errors cross with their code and class. */
+const global = Object.fromEntries(
+  Object.entries(api).map(([name, fn]) => [
+    name,
+    async (...args: unknown[]): Promise<PageResult<unknown>> => {
+      try {
+        return { ok: true, value: await (fn as (...a: unknown[]) => unknown)(...args) };
+      } catch (err) {
+        return { ok: false, error: errorView(err) };
+      }
+    },
+  ]),
+);
+
+Object.assign(globalThis, { [PAGE_GLOBAL]: global });

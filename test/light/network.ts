@@ -78,6 +78,10 @@ export async function startLocalNetwork(options: { ca?: boolean } = {}): Promise
         ops: null,
         log: { level: 'silent' },
         channels: [{ name: 'weft', genesis: out, roles }],
+        // Org1's only peer leads its org from the start (Fabric's orgLeader). Left to
+        // elect itself, it would wait a whole election timeout (10 s by default) for a
+        // leader of its org it cannot hear before pulling any block from the orderer.
+        ...(roles.includes('peer') ? { gossip: { staticLeader: true } } : {}),
         ...(options.ca && roles.includes('peer') ? { ca: { orgDir: member('Org1') } } : {}),
       },
       { baseDir: dir },

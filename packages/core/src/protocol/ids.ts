@@ -11,6 +11,7 @@ export const PROTOCOLS = {
   light: '/weft/light/1.0.0',
   enroll: '/weft/enroll/1.0.0',
   hello: '/weft/hello/1.0.0',
+  attestations: '/weft/attestations/1.0.0',
 } as const;
 
 export type ProtocolName = keyof typeof PROTOCOLS;

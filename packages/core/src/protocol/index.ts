@@ -1,3 +1,4 @@
+export * from './attestation-pull.js';
 export * from './enroll.js';
 export * from './gossip.js';
 export * from './hello.js';

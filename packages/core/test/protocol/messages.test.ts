@@ -4,6 +4,15 @@ import { concatBytes, equalBytes, fromHex, toHex, utf8 } from '../../src/bytes.j
 import { type CborValue, decode, encode } from '../../src/encoding/cbor.js';
 import { CodecError } from '../../src/errors.js';
 import type { Certificate } from '../../src/identity/certificate.js';
+import {
+  type AttestationPullRequest,
+  decodeAttestationDigest,
+  decodeAttestationPullRequest,
+  encodeAttestationDigest,
+  encodeAttestationPullRequest,
+  MAX_ATTESTATION_DIGEST_BYTES,
+  MAX_ATTESTATION_PULL_REQUEST_BYTES,
+} from '../../src/protocol/attestation-pull.js';
 import { blocksTopic, PROTOCOLS, stateTopic } from '../../src/protocol/ids.js';
 import {
   type BlocksRequest,
@@ -194,6 +203,36 @@ const CODECS: Codec<unknown>[] = [
     sample: committed,
   }),
 ];
+
+const digestRequest: AttestationPullRequest = {
+  type: 'digest',
+  channel: 'weft',
+  from: 1,
+  count: 9,
+};
+CODECS.push(
+  codec({
+    name: 'attestation digest request',
+    encode: encodeAttestationPullRequest,
+    decode: decodeAttestationPullRequest,
+    bound: MAX_ATTESTATION_PULL_REQUEST_BYTES,
+    sample: digestRequest,
+  }),
+  codec({
+    name: 'attestation fetch request',
+    encode: encodeAttestationPullRequest,
+    decode: decodeAttestationPullRequest,
+    bound: MAX_ATTESTATION_PULL_REQUEST_BYTES,
+    sample: { ...digestRequest, type: 'fetch', signers: [filled(32, 1), filled(32, 2)] },
+  }),
+  codec({
+    name: 'attestation digest',
+    encode: encodeAttestationDigest,
+    decode: decodeAttestationDigest,
+    bound: MAX_ATTESTATION_DIGEST_BYTES,
+    sample: { signers: [filled(32, 1), filled(32, 2)], blocks: [[0, 1], [], [1]] },
+  }),
+);
 
 const DECODERS = [...new Set(CODECS.map((c) => c.decode))];
 
@@ -900,6 +939,9 @@ const FIELD_NAMES = [
   'tx',
   'endorsement',
   'endorser',
+  'count',
+  'signers',
+  'blocks',
 ];
 
 const cborValue = fc.letrec<{ value: CborValue }>((tie) => ({

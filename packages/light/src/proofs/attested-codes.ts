@@ -40,46 +40,85 @@ export interface Disagreement {
   codesHash: Uint8Array;
 }
 
-interface Verified {
+/** An attestation that verified, and the signer it speaks for. */
+export interface VerifiedAttestation {
   who: Identity;
   a: Attestation;
 }
 
 /**
- * Judges the attestations a node served for block `header`. Each must be
- * signed by a peer certified by the channel's MSP at the block's time;
- * anything else (wrong channel or number, bad signature, a non-member) is
- * ignored, as a node can always add noise but cannot forge a signature.
+ * Failures no honest node can pass on: a signature that does not cover the
+ * attested fields, or a certificate its org's root never signed. (A wrong
+ * channel, another number, a non-peer or an untimely certificate are only
+ * noise: no evidence either way, nobody blamed.)
  */
+const FORGED = new Set(['ATTESTATION_SIGNATURE', 'CERT_BAD_SIGNATURE']);
+
+/**
+ * Verifies what one node served for block `header`. Each attestation must
+ * be signed by a peer certified by the channel's MSP at the block's time;
+ * anything else (wrong channel or number, bad signature, a non-member) is
+ * left out, as a node can always add noise but cannot forge a signature.
+ * `forged` counts the ones that were forgeries (see FORGED).
+ */
+export async function verifyServed(options: {
+  channel: Channel;
+  header: StoredHeader;
+  attestations: readonly Attestation[];
+  backend?: Ed25519Backend;
+}): Promise<{ verified: VerifiedAttestation[]; forged: number }> {
+  const { channel, header } = options;
+  const about = options.attestations.filter(
+    (a) => a.number === header.header.number && a.channel === channel.config.channel,
+  );
+  let forged = 0;
+  const checked = await Promise.all(
+    about.map(async (a): Promise<VerifiedAttestation | undefined> => {
+      try {
+        const at = header.header.timestamp;
+        return { who: await verifyAttestation(a, { channel, at, backend: options.backend }), a };
+      } catch (err) {
+        if (!(err instanceof WeftError)) throw err;
+        if (FORGED.has(err.code)) forged++;
+        return undefined;
+      }
+    }),
+  );
+  return { verified: checked.filter((v) => v !== undefined), forged };
+}
+
+/** Judges the attestations a node served for block `header` (verifyServed, then judgeAttested). */
 export async function attestedCodes(options: {
   channel: Channel;
   header: StoredHeader;
   attestations: readonly Attestation[];
   backend?: Ed25519Backend;
 }): Promise<AttestedCodes> {
-  const { channel, header } = options;
-  const verified: Verified[] = [];
-  for (const a of options.attestations) {
-    if (a.number !== header.header.number || a.channel !== channel.config.channel) continue;
-    try {
-      const who = await verifyAttestation(a, {
-        channel,
-        at: header.header.timestamp,
-        backend: options.backend,
-      });
-      verified.push({ who, a });
-    } catch (err) {
-      if (!(err instanceof WeftError)) throw err;
-    }
-  }
+  const { verified } = await verifyServed(options);
+  return judgeAttested(options.channel, options.header, verified);
+}
+
+/**
+ * The verdict on block `header`'s codes from verified attestations, served
+ * by one node or gathered from several: a signer counts once per claim, and
+ * one with two different claims for the block counts nowhere.
+ */
+export function judgeAttested(
+  channel: Channel,
+  header: StoredHeader,
+  verified: readonly VerifiedAttestation[],
+): AttestedCodes {
   const equivocating = equivocators(verified);
   const groups = new Map<string, { codesHash: Uint8Array; signers: Identity[] }>();
   const disagreeing: Disagreement[] = [];
+  const elsewhere = new Set<string>();
   for (const { who, a } of verified) {
     if (equivocating.has(who.id)) continue;
     if (!equalBytes(a.blockHash, header.hash)) {
       // A peer attesting another block at this height: evidence for the auditor, no vote here.
-      disagreeing.push({ signer: who, blockHash: a.blockHash, codesHash: a.codesHash });
+      if (!elsewhere.has(who.id))
+        disagreeing.push({ signer: who, blockHash: a.blockHash, codesHash: a.codesHash });
+      elsewhere.add(who.id);
       continue;
     }
     const key = toHex(a.codesHash);
@@ -109,7 +148,7 @@ export async function attestedCodes(options: {
 }
 
 /** Signers with two different (blockHash, codesHash) for one block. */
-function equivocators(verified: readonly Verified[]): Map<string, Identity> {
+function equivocators(verified: readonly VerifiedAttestation[]): Map<string, Identity> {
   const seen = new Map<string, string>();
   const out = new Map<string, Identity>();
   for (const { who, a } of verified) {

@@ -1,5 +1,4 @@
 import {
-  type Attestation,
   CodecError,
   codesHash,
   type Ed25519Backend,
@@ -16,7 +15,8 @@ import type { HeaderChain } from '../chain/header-chain.js';
 import type { StoredHeader } from '../chain/store.js';
 import { errorCode, TransportError, VerificationError } from '../errors.js';
 import type { Answer, CallOptions } from '../transport/transport.js';
-import { type AttestedCodes, attestedCodes } from './attested-codes.js';
+import { gatherAttestedCodes } from './attestation-gather.js';
+import type { AttestedCodes } from './attested-codes.js';
 import { type CoinListOptions, listCoins } from './coins.js';
 import type { CoinList, TxVerdict } from './verdict.js';
 
@@ -136,7 +136,10 @@ export class ProofVerifier {
     return { status, ...at, code, attesters: attested.signers };
   }
 
-  /** The attestation verdict on a verified block's codes (cached once attested). */
+  /**
+   * The attestation verdict on a verified block's codes (cached once
+   * attested), gathered from as many nodes as it takes (gatherAttestedCodes).
+   */
   async attestedCodes(
     number: number,
     header: StoredHeader,
@@ -144,19 +147,12 @@ export class ProofVerifier {
   ): Promise<AttestedCodes> {
     const cached = this.#attested.get(number);
     if (cached) return cached;
-    let value: Attestation[];
-    try {
-      value = (await this.chain.transport.attestations(number, options)).value;
-    } catch (err) {
-      // No node has the block's attestations (yet): the codes are simply not attested.
-      if (!(err instanceof TransportError) || err.code !== 'LIGHT_NOT_FOUND') throw err;
-      return { status: 'unattested', signers: [], disagreeing: [], equivocating: [] };
-    }
-    const verdict = await attestedCodes({
+    const verdict = await gatherAttestedCodes({
+      transport: this.chain.transport,
       channel: this.chain.channel!,
       header,
-      attestations: value,
       backend: this.#backend,
+      options,
     });
     if (verdict.status === 'attested') {
       if (this.#attested.size >= ATTESTED_CACHE)

@@ -24,6 +24,7 @@ import {
   type LightInfo,
   type LightRequest,
   type LightTx,
+  MAX_ENROLL_RESPONSE_BYTES,
   MAX_LIGHT_ATTESTATIONS_BYTES,
   MAX_LIGHT_BLOCK_BYTES,
   MAX_LIGHT_COINS_BYTES,
@@ -37,11 +38,12 @@ import {
   type WeftError,
 } from '@weft/core';
 import { createLibp2p, type Libp2pOptions } from 'libp2p';
+import type { EnrollTransport } from '../enroll/enroll.js';
 import { TransportError } from '../errors.js';
 import { type FailoverPolicy, failover, failoverStream } from './failover.js';
 import { NodeSet } from './node-set.js';
 import { requestFrames, requestOne } from './stream-call.js';
-import type { Answer, CallOptions, LightTransport } from './transport.js';
+import type { Answer, CallOptions, GatherOptions, LightTransport } from './transport.js';
 
 export interface Libp2pTransportOptions {
   channel: string;
@@ -108,6 +110,24 @@ export class Libp2pTransport implements LightTransport {
     this.#nodes.blame(node);
   }
 
+  /** The full nodes (PeerIds) this host holds an open connection to now, e.g. for a UI. */
+  connectedNodes(): string[] {
+    const open = new Set(this.#host.getConnections().map((c) => c.remotePeer.toString()));
+    return this.#nodes.ids().filter((id) => open.has(id));
+  }
+
+  /** `/weft/enroll/1.0.0` to one CA node (an org's node that runs its CA) over this host. */
+  enrollTransport(ca: string | Multiaddr): EnrollTransport {
+    const { target } = nodeEntry(ca);
+    return {
+      request: (protocol, bytes) =>
+        requestOne(this.#host, target, protocol, bytes, {
+          maxDataBytes: MAX_ENROLL_RESPONSE_BYTES,
+          timeoutMs: this.#timeoutMs,
+        }),
+    };
+  }
+
   async close(): Promise<void> {
     await this.#host.stop();
   }
@@ -127,7 +147,7 @@ export class Libp2pTransport implements LightTransport {
     return this.#light(r, MAX_LIGHT_TX_BYTES, decodeLightTx, o);
   }
 
-  attestations(number: number, o?: CallOptions): Promise<Answer<Attestation[]>> {
+  attestations(number: number, o?: GatherOptions): Promise<Answer<Attestation[]>> {
     const r: LightRequest = { type: 'attestations', channel: this.channel, number };
     return this.#light(r, MAX_LIGHT_ATTESTATIONS_BYTES, decodeLightAttestations, o);
   }
@@ -189,13 +209,14 @@ export class Libp2pTransport implements LightTransport {
     request: LightRequest,
     maxDataBytes: number,
     decode: (bytes: Uint8Array) => T,
-    o?: CallOptions,
+    o?: GatherOptions,
   ): Promise<Answer<T>> {
     return this.#call(PROTOCOLS.light, encodeLightRequest(request), maxDataBytes, decode, {
       what: request.type,
       policy: 'read',
       timeoutMs: this.#timeoutMs,
       signal: o?.signal,
+      skip: o?.skip,
     });
   }
 
@@ -226,13 +247,20 @@ export class Libp2pTransport implements LightTransport {
     request: Uint8Array,
     maxDataBytes: number,
     decode: (bytes: Uint8Array) => T,
-    c: { what: string; policy: FailoverPolicy; timeoutMs: number; signal?: AbortSignal },
+    c: {
+      what: string;
+      policy: FailoverPolicy;
+      timeoutMs: number;
+      signal?: AbortSignal;
+      skip?: ReadonlySet<string>;
+    },
   ): Promise<Answer<T>> {
     return failover({
       nodes: this.#nodes,
       what: c.what,
       policy: c.policy,
       signal: c.signal,
+      skip: c.skip,
       attempt: async (entry) =>
         decode(
           await requestOne(this.#host, entry.target, protocol, request, {

@@ -31,7 +31,12 @@ export interface LightTransport {
   headers(from: number, count: number, options?: CallOptions): AsyncIterable<Answer<LightHeader>>;
   block(number: number, options?: CallOptions): Promise<Answer<LightBlock>>;
   tx(txid: Uint8Array, options?: CallOptions): Promise<Answer<LightTx>>;
-  attestations(number: number, options?: CallOptions): Promise<Answer<Attestation[]>>;
+  /**
+   * Block `number`'s attestations as one node holds them. Nodes gather them
+   * by gossip and may each lack some, so a verifier that is not satisfied
+   * asks again with `skip` naming the nodes already asked.
+   */
+  attestations(number: number, options?: GatherOptions): Promise<Answer<Attestation[]>>;
   /** A page of `owner`'s unspent coins after coin key `after`, each with its creating tx. */
   coins(
     owner: Uint8Array,
@@ -64,4 +69,10 @@ export interface Answer<T> {
 
 export interface CallOptions {
   signal?: AbortSignal;
+}
+
+/** A call whose answers a caller gathers from several nodes. */
+export interface GatherOptions extends CallOptions {
+  /** Nodes not to ask this time (those already asked); when none is left, LIGHT_NO_NODES. */
+  skip?: ReadonlySet<string>;
 }

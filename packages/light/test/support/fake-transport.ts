@@ -30,7 +30,12 @@ import {
 import { TransportError } from '../../src/errors.js';
 import { failover, failoverStream } from '../../src/transport/failover.js';
 import { NodeSet } from '../../src/transport/node-set.js';
-import type { Answer, CallOptions, LightTransport } from '../../src/transport/transport.js';
+import type {
+  Answer,
+  CallOptions,
+  GatherOptions,
+  LightTransport,
+} from '../../src/transport/transport.js';
 import type { DevLedger } from './dev-ledger.js';
 
 /** Rewrites of one node's answers; each gets the honest answer. */
@@ -105,6 +110,8 @@ export class FakeTransport implements LightTransport {
   /** `type from` of every headers request, to see what a resumed chain asks. */
   readonly headerRequests: string[] = [];
   readonly blamed: { node: string; code: string }[] = [];
+  /** `type node` of every single-answer request a node answered or failed. */
+  readonly asked: string[] = [];
 
   constructor(channel: string, nodes: readonly FakeNode[]) {
     this.channel = channel;
@@ -134,7 +141,7 @@ export class FakeTransport implements LightTransport {
     return this.#ask('tx', (n) => decodeLightTx(n.tx(txid)), o);
   }
 
-  attestations(number: number, o?: CallOptions): Promise<Answer<Attestation[]>> {
+  attestations(number: number, o?: GatherOptions): Promise<Answer<Attestation[]>> {
     return this.#ask('attestations', (n) => decodeLightAttestations(n.attestations(number)), o);
   }
 
@@ -162,13 +169,17 @@ export class FakeTransport implements LightTransport {
     return Promise.reject(new TransportError('NODE_NOT_GATEWAY', 'no gateway here'));
   }
 
-  #ask<T>(what: string, answer: (n: FakeNode) => T, o?: CallOptions): Promise<Answer<T>> {
+  #ask<T>(what: string, answer: (n: FakeNode) => T, o?: GatherOptions): Promise<Answer<T>> {
     return failover({
       nodes: this.#nodes,
       what,
       policy: 'read',
       signal: o?.signal,
-      attempt: async ({ target }) => answer(target),
+      skip: o?.skip,
+      attempt: async ({ target }) => {
+        this.asked.push(`${what} ${target.id}`);
+        return answer(target);
+      },
     });
   }
 }

@@ -38,7 +38,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): ChromiumLook
 }
 
 /** Flags Debian's Chromium needs on this machine kind (shared/TOOLCHAIN.md). */
-function chromiumArgs(): string[] {
+export function chromiumArgs(): string[] {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   return [
     ...(isRoot ? ['--no-sandbox'] : []),

@@ -26,9 +26,11 @@ import { type NodeHost, peerIdFromEd25519 } from '../net/index.js';
 import type { NodeMetrics } from '../ops/index.js';
 import type { CommitPipeline } from '../pipeline/commit-pipeline.js';
 import { sleep } from '../util/sleep.js';
+import { FAULT_SILENT_ATTESTER } from './attestation-pull.js';
 import { LeaderElection } from './leader-election.js';
 import { PeerTable } from './peer-table.js';
-import { type PeerHeight, StateTransfer } from './state-transfer.js';
+import { runPulls } from './pulls.js';
+import type { PeerHeight } from './state-transfer.js';
 
 export interface ChannelGossipOptions {
   channel: Channel;
@@ -100,26 +102,21 @@ export class ChannelGossip {
     pubsub.topicValidators.set(this.#topics.state, (peer, msg) => this.#onState(peer, msg.data));
     pubsub.subscribe(this.#topics.blocks);
     pubsub.subscribe(this.#topics.state);
-    const transfer = new StateTransfer({
-      host: this.#o.host,
-      channel: this.#name,
-      pipeline: this.#o.pipeline,
-      peers: () => this.#peerHeights(),
-      verifySeal: async (block) => {
-        await verifyBlockSeal({ block, channel: this.#o.channel });
-      },
-      punish: (peer, reason) => this.#punish(peer, reason),
-      onPulled: (n) => this.#o.metrics.blockReceived(this.#name, 'pull', n),
-      intervalMs: this.#o.config.pullIntervalMs,
-      batchSize: this.#o.config.stateTransferBatchSize,
-      log: this.#o.log,
-      signal: this.#stop.signal,
-    });
-    this.#tasks.push(this.#heartbeat(), transfer.run());
+    this.#tasks.push(
+      this.#heartbeat(),
+      ...runPulls({
+        ...this.#o,
+        now: this.#now,
+        signal: this.#stop.signal,
+        peers: () => this.#peerHeights(),
+        punish: (peer, reason) => this.#punish(peer, reason),
+      }),
+    );
   }
 
   /** Publishes this peer's commit attestation for a block it committed. */
   publishAttestation(attestation: Attestation): void {
+    if (FAULT_SILENT_ATTESTER) return;
     this.#publish(
       this.#topics.state,
       encodeStateMessage({ type: 'attestation', attestation }),

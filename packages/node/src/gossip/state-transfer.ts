@@ -10,7 +10,7 @@ import {
 import type { Logger } from 'pino';
 import { type NodeHost, streamProtocol } from '../net/index.js';
 import type { CommitPipeline } from '../pipeline/commit-pipeline.js';
-import { sleep, within } from '../util/sleep.js';
+import { repeatEvery, within } from '../util/sleep.js';
 
 /** A peer of the channel and the height it last announced. */
 export interface PeerHeight {
@@ -28,8 +28,8 @@ export interface StateTransferOptions {
   verifySeal: (block: Block) => Promise<void>;
   /** A peer sent a forged or malformed block. */
   punish: (peer: PeerId, reason: string) => void;
-  /** Called with the number of blocks each pull delivered. */
-  onPulled: (count: number) => void;
+  /** Called with the blocks each pull delivered: `count` of them from `from` on. */
+  onPulled: (count: number, from: number) => void;
   intervalMs: number;
   /** Blocks per request (the server caps it too). */
   batchSize: number;
@@ -55,17 +55,13 @@ export class StateTransfer {
     this.#o = options;
   }
 
-  async run(): Promise<void> {
-    const { signal } = this.#o;
-    while (!signal.aborted) {
-      await sleep(this.#o.intervalMs, signal);
-      if (signal.aborted) return;
-      try {
-        await this.tick();
-      } catch (err) {
-        this.#o.log.warn({ err }, 'state transfer failed');
-      }
-    }
+  run(): Promise<void> {
+    return repeatEvery(
+      this.#o.intervalMs,
+      this.#o.signal,
+      () => this.tick(),
+      (err) => this.#o.log.warn({ err }, 'state transfer failed'),
+    );
   }
 
   /** One look at the peers' heights, pulling if needed. */
@@ -113,7 +109,7 @@ export class StateTransfer {
         got++;
       }
       if (got === 0) return;
-      this.#o.onPulled(got);
+      this.#o.onPulled(got, from);
       // Commit before asking for more, so the reorder window never overflows;
       // a block the pipeline refused leaves the height short: look again later.
       await within(pipeline.waitForHeight(from + got), 60_000, signal);

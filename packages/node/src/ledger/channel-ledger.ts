@@ -4,17 +4,17 @@ import {
   blockHash,
   CHANNEL_NAME_PATTERN,
   type ChannelConfig,
-  encodeAttestation,
   equalBytes,
   openGenesis,
   type StateView,
   toHex,
   type VersionedValue,
 } from '@weft/core';
+import { attestationSigners, attestationsBy, putAttestations } from './attestation-index.js';
 import { buildCommit, buildGenesis, type CommitInput } from './commit-batch.js';
 import type { NodeDatabase } from './database.js';
 import { corrupt, guardDecode, guardRead, LedgerError } from './errors.js';
-import { asView, attestationKey, u64 } from './keys.js';
+import { asView, u64 } from './keys.js';
 import { LedgerQueries } from './queries.js';
 import { type CurrentState, decodeBlockMeta, decodeCurrent } from './records.js';
 import { checkSavepoint, type RepairReport, removeBlocksPastSavepoint } from './repair.js';
@@ -200,13 +200,22 @@ export class ChannelLedger extends LedgerQueries {
 
   /** Stores an attestation gathered from another peer; the caller has verified it. */
   addAttestation(attestation: Attestation): Promise<void> {
-    return this.#exclusive(async () => {
-      if (attestation.channel !== this.channel) {
-        throw new LedgerError('LEDGER_CHANNEL', `attestation of channel ${attestation.channel}`);
-      }
-      const key = attestationKey(attestation.number, attestation.signer.publicKey);
-      await this.tables.attestations.put(key, encodeAttestation(attestation));
-    });
+    return this.addAttestations([attestation]);
+  }
+
+  /** Stores attestations gathered from other peers in one write; the caller has verified them. */
+  addAttestations(list: readonly Attestation[]): Promise<void> {
+    return this.#exclusive(() => putAttestations(this.t, this.channel, list));
+  }
+
+  /** For each block `from..from+count-1`, the signer keys of its stored attestations, ascending. */
+  attestationSigners(from: number, count: number): Promise<Uint8Array[][]> {
+    return attestationSigners(this.t, this.channel, from, count);
+  }
+
+  /** The stored attestations by any of `signers` of blocks `from..from+count-1`. */
+  attestationsBy(from: number, count: number, signers: readonly Uint8Array[]) {
+    return attestationsBy(this.t, this.channel, from, count, signers);
   }
 
   /** The config in force at the tip (the genesis config until config blocks exist). */

@@ -11,6 +11,7 @@ import {
   encodeHello,
   encodeTxStatus,
   type Hello,
+  MAX_ATTESTATION_PULL_REQUEST_BYTES,
   MAX_BROADCAST_REQUEST,
   MAX_ENROLL_REQUEST_BYTES,
   MAX_HELLO_BYTES,
@@ -24,6 +25,7 @@ import type { Logger } from 'pino';
 import type { EnrollService } from '../ca/index.js';
 import { type NodeHost, type RpcContext, serveProtocol } from '../net/index.js';
 import type { NodeMetrics } from '../ops/index.js';
+import { attestationPullHandler } from './attestation-handler.js';
 import type { ChannelRuntime } from './channel-runtime.js';
 import type { NodeDirectory } from './directory.js';
 import { lightHandler } from './light-handler.js';
@@ -142,6 +144,12 @@ export async function serveNodeProtocols(h: HandlerContext): Promise<Array<() =>
       return encodeEndorseResponse(await endorser.endorse(request));
     }),
     serve(PROTOCOLS.light, 'public', MAX_LIGHT_REQUEST_BYTES, lightHandler(h)),
+    serve(
+      PROTOCOLS.attestations,
+      'members',
+      MAX_ATTESTATION_PULL_REQUEST_BYTES,
+      attestationPullHandler(h),
+    ),
     // Public: a wallet enrolling is no member yet. The CA checks the admin or the secret itself.
     serve(PROTOCOLS.enroll, 'public', MAX_ENROLL_REQUEST_BYTES, (req, ctx) => {
       if (!h.ca) refuse('NODE_NOT_CA', 'this node runs no CA');

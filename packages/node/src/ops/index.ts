@@ -11,6 +11,7 @@ export {
   type GossipVerdict,
   NodeMetrics,
   type NodeMetricsOptions,
+  type PulledAttestationOutcome,
   type RpcOutcome,
 } from './metrics.js';
 export {

@@ -8,6 +8,12 @@ export type CutReason = 'count' | 'bytes' | 'timeout';
 export type RpcOutcome = 'ok' | 'error' | 'timeout' | 'refused';
 /** Where a peer got a block: deliver from an orderer, gossip push, or pull from a peer. */
 export type BlockSource = 'orderer' | 'push' | 'pull';
+/**
+ * What became of an attestation pulled from another peer: stored; forged
+ * (the sender was penalised); mismatch (signed about another block at that
+ * height); expired (its certificate is not valid now).
+ */
+export type PulledAttestationOutcome = 'stored' | 'forged' | 'mismatch' | 'expired';
 
 export interface NodeMetricsOptions {
   /** Set as a `node` label on every series, so nodes sharing one Prometheus stay apart. */
@@ -41,6 +47,7 @@ export class NodeMetrics {
   readonly #blocksReceived: Counter<'channel' | 'source'>;
   readonly #gossipPeers: Gauge<'channel'>;
   readonly #rpcRequests: Counter<'protocol' | 'outcome'>;
+  readonly #attestationsPulled: Counter<'channel' | 'outcome'>;
 
   constructor(options: NodeMetricsOptions = {}) {
     const p = options.prefix ?? 'weft_';
@@ -102,6 +109,12 @@ export class NodeMetrics {
       labelNames: ['protocol', 'outcome'],
       registers,
     });
+    this.#attestationsPulled = new Counter({
+      name: `${p}attestations_pulled_total`,
+      help: 'Commit attestations fetched from other peers (anti-entropy), by outcome',
+      labelNames: ['channel', 'outcome'],
+      registers,
+    });
   }
 
   setLedgerHeight(channel: string, height: number): void {
@@ -144,6 +157,10 @@ export class NodeMetrics {
 
   rpcRequest(protocol: string, outcome: RpcOutcome): void {
     this.#rpcRequests.inc({ protocol, outcome });
+  }
+
+  attestationsPulled(channel: string, outcome: PulledAttestationOutcome, count = 1): void {
+    if (count > 0) this.#attestationsPulled.inc({ channel, outcome }, count);
   }
 
   /** Drops a channel's series after the node leaves it, so stale heights do not linger. */

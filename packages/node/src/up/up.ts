@@ -11,6 +11,7 @@ import {
   type PreparedNetwork,
   prepareDevNetwork,
 } from './dev-network.js';
+import { type DevUi, type DevUiOptions, startDevUi } from './dev-ui.js';
 import { type NodeProcess, startNodeProcess, stopNodeProcess, waitHealthy } from './supervisor.js';
 
 export interface UpOptions extends DevNetworkLayout {
@@ -18,12 +19,16 @@ export interface UpOptions extends DevNetworkLayout {
   startingCoins: bigint;
   /** Enrollment secrets registered per org with a CA on first start, and printed (default 2). */
   enrollSecrets?: number;
+  /** Serve the wallet UI (packages/wallet-ui/dist) for this network; off when absent. */
+  ui?: DevUiOptions;
   out: (line: string) => void;
 }
 
 export interface RunningNetwork {
   prepared: PreparedNetwork;
   processes: NodeProcess[];
+  /** The wallet UI's address, when it is served. */
+  uiUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -35,7 +40,9 @@ export interface RunningNetwork {
 export async function up(options: UpOptions): Promise<RunningNetwork> {
   const prepared = await prepareDevNetwork(options);
   const processes: NodeProcess[] = [];
+  let ui: DevUi | undefined;
   const stop = async () => {
+    await ui?.close();
     await Promise.all(processes.map((p) => stopNodeProcess(p)));
   };
   try {
@@ -59,12 +66,14 @@ export async function up(options: UpOptions): Promise<RunningNetwork> {
     );
     await mintStartingCoins(prepared, options);
     await registerStartingSecrets(prepared, options);
+    if (options.ui) ui = await startDevUi(prepared, options.channel, options.ui, options.out);
   } catch (err) {
     await stop();
     throw err;
   }
   options.out(describe(prepared, options));
-  return { prepared, processes, stop };
+  if (ui) options.out(`wallet UI: ${ui.url}\n`);
+  return { prepared, processes, ...(ui ? { uiUrl: ui.url } : {}), stop };
 }
 
 async function mintStartingCoins(prepared: PreparedNetwork, options: UpOptions): Promise<void> {

@@ -28,3 +28,24 @@ export async function within<T>(
     signal?.removeEventListener('abort', onAbort);
   }
 }
+
+/**
+ * Runs `tick` every `ms` (after a first wait) until `signal` aborts; a tick
+ * that throws is reported to `onError` and the loop goes on.
+ */
+export async function repeatEvery(
+  ms: number,
+  signal: AbortSignal,
+  tick: () => Promise<void>,
+  onError: (err: unknown) => void,
+): Promise<void> {
+  while (!signal.aborted) {
+    await sleep(ms, signal);
+    if (signal.aborted) return;
+    try {
+      await tick();
+    } catch (err) {
+      onError(err);
+    }
+  }
+}

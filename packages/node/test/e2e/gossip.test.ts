@@ -1,6 +1,7 @@
 // Gossip across real node processes: org leaders, push and pull, channel
-// isolation, a forging member, a non-member, a killed leader and a peer that
-// joins late with the orderer out of its reach.
+// isolation, a forging member, a non-member, a killed leader, a peer that
+// joins late with the orderer out of its reach, and attestation pull (the
+// late peer's old-block attestations, and its own, which it never gossips).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,11 +16,13 @@ import {
   MAX_HELLO_BYTES,
   PROTOCOLS,
   stateTopic,
+  toHex,
   txCodeName,
 } from '@weft/core';
 import { createDevNetwork } from '@weft/core/dev';
 import { after, assert, before, describe, it } from '@weft/test/harness';
 import { GatewayClient } from '../../src/client/gateway-client.js';
+import { LightSource } from '../../src/client/light-source.js';
 import { mintProposal } from '../../src/client/proposals.js';
 import { defaultSpecInput } from '../../src/material/index.js';
 import { type LoadedMember, loadMember } from '../../src/material/member.js';
@@ -29,6 +32,7 @@ import {
   type NodeHost,
   streamProtocol,
 } from '../../src/net/index.js';
+import { missingAttestations } from './light-attestations.js';
 import { freeBasePort } from './ports.js';
 import { TestNetwork, until } from './test-network.js';
 
@@ -36,6 +40,8 @@ let basePort = 0;
 const ORG1 = ['org1-peer0', 'org1-peer1'];
 const ORG2 = ['org2-peer0', 'org2-peer1'];
 const LATE = 'org1-peer2';
+/** The node's test-only switch (gossip/attestation-pull.ts): it never publishes its attestations. */
+const SILENT_ATTESTER = 'WEFT_FAULT_SILENT_ATTESTER';
 
 function spec(): Record<string, unknown> {
   const s = defaultSpecInput({
@@ -390,12 +396,59 @@ describe('e2e gossip: leaders, push and pull, isolation, forgery, leader failove
     const views = await settled(peers(), 'weft', 200);
     const target = views[0]!.height;
 
-    await net.start(LATE);
+    // LATE never publishes its attestations (the node's test-only fault switch),
+    // as if every one were lost: the others can have them only by pull.
+    process.env[SILENT_ATTESTER] = '1';
+    try {
+      await net.start(LATE);
+    } finally {
+      delete process.env[SILENT_ATTESTER];
+    }
     const caught = await settled([...peers(), LATE], 'weft', target);
     assert.equal(caught.at(-1)!.height, target);
     const by = (source: string) =>
       net.metric(LATE, 'weft_blocks_received_total', { channel: 'weft', source });
     assert.equal(await by('orderer'), 0, 'nothing from the orderer');
     assert.isAtLeast(await by('pull'), target - 1, 'every block but genesis by pull');
+  });
+
+  it('attestations of the old blocks reach the late peer, and its own (never gossiped) the others, by pull', async () => {
+    const height = (await net.channel(LATE, 'weft')).height;
+    const everyone = [...peers(), LATE];
+    const keys = await Promise.all(
+      ['Org1/peer0', 'Org1/peer1', 'Org2/peer0', 'Org2/peer1', 'Org1/peer2'].map(async (m) =>
+        toHex((await loadMember(net.memberDir(m))).cert.publicKey),
+      ),
+    );
+    const pulled = (n: string, outcome: string) =>
+      net.metric(n, 'weft_attestations_pulled_total', { channel: 'weft', outcome });
+    // LATE can get the four others' attestations of blocks 1..height-1 only by
+    // pull (they were gossiped long before it came), and the others LATE's too.
+    await until(
+      "the late peer pulled the others' attestations and they pulled its own",
+      async () => {
+        const stored = await Promise.all(everyone.map((n) => pulled(n, 'stored')));
+        const enough = stored.every((s, i) => s >= (everyone[i] === LATE ? 4 : 1) * (height - 1));
+        return enough ? true : undefined;
+      },
+      60_000,
+    );
+    // What light clients are served: the late peer holds all five peers' attestation of
+    // every block, and so does a peer not even connected to it (it pulled them from others).
+    const sources = await Promise.all(
+      [LATE, 'org1-peer0'].map((n) =>
+        LightSource.connect({ peer: net.node(n).ws, channel: 'weft' }),
+      ),
+    );
+    try {
+      await until('every peer attestation of every block at both', async () => {
+        const gaps = await Promise.all(sources.map((s) => missingAttestations(s, height, keys)));
+        return gaps.every((g) => g === 0) ? true : undefined;
+      });
+    } finally {
+      await Promise.all(sources.map((s) => s.close()));
+    }
+    const forged = await Promise.all(everyone.map((n) => pulled(n, 'forged')));
+    assert.deepEqual(forged, [0, 0, 0, 0, 0]);
   });
 });

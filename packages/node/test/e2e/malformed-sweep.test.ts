@@ -19,6 +19,7 @@ import {
   certificateToCbor,
   decode,
   encode,
+  encodeAttestationPullRequest,
   encodeBlocksRequest,
   encodeBroadcastRequest,
   encodeEndorseRequest,
@@ -28,6 +29,7 @@ import {
   encodeVarint,
   fromHex,
   issueCertificate,
+  MAX_ATTESTATION_PULL_REQUEST_BYTES,
   MAX_BLOCK_BYTES,
   MAX_BROADCAST_REQUEST,
   MAX_ENROLL_REQUEST_BYTES,
@@ -475,6 +477,7 @@ describe('e2e: malformed and oversized messages on every protocol, against node 
       PROTOCOLS.endorse,
       PROTOCOLS.gateway,
       PROTOCOLS.light,
+      PROTOCOLS.attestations,
       // The dev network's first peer of each org is its CA.
       PROTOCOLS.enroll,
     ]);
@@ -533,6 +536,7 @@ describe('e2e: malformed and oversized messages on every protocol, against node 
         { what: 'a list, not a map', request: encode([CHANNEL, 0]), code: 'CODEC_SCHEMA' },
       ],
     });
+    const digest = (channel: string) => ({ type: 'digest', channel, from: 0, count: 1 }) as const;
     specs = {
       [PROTOCOLS.hello]: {
         access: 'public',
@@ -665,6 +669,44 @@ describe('e2e: malformed and oversized messages on every protocol, against node 
           {
             what: 'short txid',
             request: encode({ type: 'status', channel: CHANNEL, txid: fromHex('00'), wait: false }),
+            code: 'CODEC_SCHEMA',
+          },
+        ],
+      },
+      [PROTOCOLS.attestations]: {
+        access: 'members',
+        maxRequestBytes: MAX_ATTESTATION_PULL_REQUEST_BYTES,
+        garbage: garbageCbor(),
+        wrong: [
+          {
+            what: 'wrong channel',
+            request: encodeAttestationPullRequest(digest(WRONG_CHANNEL)),
+            code: 'NET_FORBIDDEN',
+          },
+          {
+            what: 'unknown field',
+            request: withField(encodeAttestationPullRequest(digest(CHANNEL)), 'extra', 1),
+            code: 'CODEC_SCHEMA',
+          },
+          {
+            what: 'count 0',
+            request: encode({ type: 'digest', channel: CHANNEL, from: 0, count: 0 }),
+            code: 'CODEC_SCHEMA',
+          },
+          {
+            what: 'fetch without signers',
+            request: encode({ type: 'fetch', channel: CHANNEL, from: 0, count: 1 }),
+            code: 'CODEC_SCHEMA',
+          },
+          {
+            what: 'signers out of order',
+            request: encode({
+              type: 'fetch',
+              channel: CHANNEL,
+              from: 0,
+              count: 1,
+              signers: [new Uint8Array(32).fill(2), new Uint8Array(32).fill(1)],
+            }),
             code: 'CODEC_SCHEMA',
           },
         ],

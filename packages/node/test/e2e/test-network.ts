@@ -32,6 +32,8 @@ export interface TestNodeSpec {
   bootstrap?: string[];
   /** Not dialled by the others (it joins later and introduces itself). */
   late?: boolean;
+  /** Runs its org's CA (/weft/enroll/1.0.0), as the first peer of each org does under `weft up`. */
+  ca?: boolean;
 }
 
 export interface TestNode {
@@ -119,6 +121,10 @@ export class TestNetwork {
           })),
           bootstrap,
           gossip: { ...FAST_GOSSIP, ...spec.gossip },
+          // The org's folder holds its root key, which signs the certificates.
+          ...(spec.ca
+            ? { ca: { orgDir: path.dirname(path.join(materialDir, 'orgs', spec.member)) } }
+            : {}),
         },
         { baseDir: options.dir },
       );

@@ -27,6 +27,8 @@ export function registerUpCommand(program: Command, io: CliIo = processIo): Comm
     .option('--base-port <port>', 'first TCP port (WebSockets +100, ops +2000)', port, 7050)
     .option('--channel <name>', 'channel name', 'weft')
     .option('--coins <amount>', 'FBC minted to each demo client on first start', '1000')
+    .option('--ui-port <port>', 'HTTP port of the wallet UI (default base port + 1000)', port)
+    .option('--no-ui', 'do not serve the wallet UI')
     .action(
       (opts: {
         dir: string;
@@ -35,6 +37,8 @@ export function registerUpCommand(program: Command, io: CliIo = processIo): Comm
         basePort: number;
         channel: string;
         coins: string;
+        uiPort?: number;
+        ui: boolean;
       }) =>
         runCommand(io, async () => {
           const { up } = await import('../../up/up.js');
@@ -45,6 +49,7 @@ export function registerUpCommand(program: Command, io: CliIo = processIo): Comm
             basePort: opts.basePort,
             channel: opts.channel,
             startingCoins: BigInt(opts.coins),
+            ...(opts.ui ? { ui: { port: opts.uiPort ?? opts.basePort + 1000 } } : {}),
             out: (line) => io.out(line),
           });
           await new Promise<void>((resolve) => {

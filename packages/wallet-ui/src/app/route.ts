@@ -1,0 +1,99 @@
+import { useEffect, useState } from 'preact/hooks';
+
+export type WalletView =
+  | 'home'
+  | 'send'
+  | 'receive'
+  | 'history'
+  | 'enroll'
+  | 'security'
+  | 'create'
+  | 'restore';
+
+/** Pages live in the URL's hash, so the server needs no routes and the query keeps the network. */
+export type Route =
+  | { page: 'wallet'; view: WalletView }
+  | { page: 'explorer' }
+  | { page: 'block'; number: number }
+  | { page: 'tx'; txid: string }
+  | { page: 'search'; query: string }
+  | { page: 'audit' }
+  | { page: 'network' }
+  | { page: 'notfound'; path: string };
+
+const WALLET_VIEWS: readonly WalletView[] = [
+  'home',
+  'send',
+  'receive',
+  'history',
+  'enroll',
+  'security',
+  'create',
+  'restore',
+];
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#\/?/, '');
+  const [head = '', arg = ''] = path.split('/');
+  const decoded = decodeURIComponent(arg);
+  switch (head) {
+    case '':
+      return { page: 'wallet', view: 'home' };
+    case 'wallet': {
+      const view = (arg || 'home') as WalletView;
+      return WALLET_VIEWS.includes(view) ? { page: 'wallet', view } : { page: 'notfound', path };
+    }
+    case 'explorer':
+      return { page: 'explorer' };
+    case 'block':
+      return /^\d{1,15}$/.test(arg) ? { page: 'block', number: Number(arg) } : notFound(path);
+    case 'tx':
+      return /^[0-9a-fA-F]{64}$/.test(arg)
+        ? { page: 'tx', txid: arg.toLowerCase() }
+        : notFound(path);
+    case 'search':
+      return { page: 'search', query: decoded };
+    case 'audit':
+      return { page: 'audit' };
+    case 'network':
+      return { page: 'network' };
+    default:
+      return notFound(path);
+  }
+}
+
+function notFound(path: string): Route {
+  return { page: 'notfound', path };
+}
+
+export function routeHref(route: Route): string {
+  switch (route.page) {
+    case 'wallet':
+      return route.view === 'home' ? '#/wallet' : `#/wallet/${route.view}`;
+    case 'block':
+      return `#/block/${route.number}`;
+    case 'tx':
+      return `#/tx/${route.txid}`;
+    case 'search':
+      return `#/search/${encodeURIComponent(route.query)}`;
+    case 'notfound':
+      return `#/${route.path}`;
+    default:
+      return `#/${route.page}`;
+  }
+}
+
+export function navigate(route: Route): void {
+  location.hash = routeHref(route);
+}
+
+/** The current route, following hash changes. */
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseRoute(location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  return route;
+}
