@@ -260,7 +260,10 @@ function startGenerator(start: GeneratorStart): Generator {
     onBlock: () => {},
     onExit: () => {},
     credit: (upTo) => {
-      if (child.connected) child.send({ type: 'credit', upTo } satisfies ToGenerator);
+      // The generator disconnects once it has sent its last block, maybe
+      // before its 'done' arrives here: a credit it no longer needs then
+      // fails with EPIPE. Ignored; an early exit is caught by 'exit' below.
+      if (child.connected) child.send({ type: 'credit', upTo } satisfies ToGenerator, () => {});
     },
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill();

@@ -43,7 +43,12 @@ export function mints(count: number, n: DevNetwork = net): Promise<BuiltTx[]> {
 export async function genesisWith(
   ordering: Partial<BatchConfig> & { type?: 'solo' | 'jetstream' },
 ): Promise<{ genesis: Block; channel: Channel }> {
-  const config = { ...net.config, ordering: { ...net.config.ordering, ...ordering } };
+  // A jetstream channel must name its log; where does not matter to these tests.
+  const log =
+    ordering.type === 'jetstream'
+      ? { jetstream: { servers: ['nats://127.0.0.1:4222'], stream: 'weft', replicas: 3 } }
+      : {};
+  const config = { ...net.config, ordering: { ...net.config.ordering, ...log, ...ordering } };
   const genesis = createGenesisBlock({ config, timestamp: net.time });
   const { channel } = await openGenesis(genesis);
   return { genesis, channel };
