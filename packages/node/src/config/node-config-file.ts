@@ -56,6 +56,7 @@ export function formatNodeConfig(config: NodeConfig, options: { baseDir: string 
       ...(c.genesisHash === null ? {} : { genesisHash: c.genesisHash }),
       roles: c.roles,
       ...(c.orderers === null ? {} : { orderers: c.orderers }),
+      ...(c.natsServers === null ? {} : { natsServers: c.natsServers }),
     })),
     bootstrap: config.bootstrap,
     gossip,

@@ -26,6 +26,11 @@ export interface ChannelJoin {
   roles: NodeRole[];
   /** Orderer multiaddrs (with /p2p) to use instead of the ones in the channel config. */
   orderers: string[] | null;
+  /**
+   * For an orderer of a jetstream-ordered channel: NATS URLs as this machine
+   * reaches the cluster, instead of the channel config's jetstream.servers.
+   */
+  natsServers: string[] | null;
 }
 
 export interface GossipConfig {
@@ -133,7 +138,12 @@ function readNullable<T>(value: unknown, read: (v: unknown) => T): T | null {
 }
 
 function readChannel(value: unknown, field: string, baseDir: string): ChannelJoin {
-  const c = r.map(value, field, ['name', 'genesis', 'roles'], ['genesisHash', 'orderers']);
+  const c = r.map(
+    value,
+    field,
+    ['name', 'genesis', 'roles'],
+    ['genesisHash', 'orderers', 'natsServers'],
+  );
   const rf = fieldPath(field, 'roles');
   const roles = r
     .list(c.roles, rf, { min: 1, max: NODE_ROLES.length })
@@ -155,6 +165,16 @@ function readChannel(value: unknown, field: string, baseDir: string): ChannelJoi
           readMultiaddr(r, a, fieldPath(of, i), { transport: 'tcp', peerId: 'required' }),
         ),
     ),
+    natsServers: readNullable(c.natsServers, (x) => {
+      const nf = fieldPath(field, 'natsServers');
+      return r.list(x, nf, { min: 1, max: 32 }).map((u, i) =>
+        r.string(u, fieldPath(nf, i), {
+          max: 512,
+          pattern: /^(?:nats|tls):\/\/\S+:\d{1,5}$/,
+          hint: 'nats://host:port',
+        }),
+      );
+    }),
   };
 }
 

@@ -16,7 +16,7 @@ import { ChannelGossip } from '../gossip/channel-gossip.js';
 import { ChannelLedger, type NodeDatabase } from '../ledger/index.js';
 import { callProtocol, ed25519KeyOfPeer, type NodeHost, peerIdFromEd25519 } from '../net/index.js';
 import type { NodeMetrics } from '../ops/index.js';
-import { SoloOrderer } from '../orderer/index.js';
+import { JetStreamOrderer, SoloOrderer } from '../orderer/index.js';
 import { CommitWatcher } from '../peer/commit-watcher.js';
 import { Endorser } from '../peer/endorser.js';
 import { type EndorsingPeer, Gateway } from '../peer/gateway.js';
@@ -30,6 +30,8 @@ export interface ChannelRuntimeOptions {
   roles: readonly NodeRole[];
   /** Orderer multiaddrs to use; default the channel config's. */
   orderers: readonly string[] | null;
+  /** NATS URLs for a jetstream orderer; default the channel config's jetstream.servers. */
+  natsServers?: readonly string[] | null;
   db: NodeDatabase;
   host: NodeHost;
   directory: NodeDirectory;
@@ -41,7 +43,8 @@ export interface ChannelRuntimeOptions {
 }
 
 /**
- * Everything one node runs for one channel: the solo orderer, the
+ * Everything one node runs for one channel: its orderer (solo, or one
+ * node of a jetstream ordering service, as the channel config says), the
  * committing and endorsing peer, the gateway, each when its role is
  * configured, sharing the node's host, database and VSCC pool.
  */
@@ -49,7 +52,7 @@ export class ChannelRuntime {
   readonly name: string;
   readonly channel: Channel;
   readonly roles: readonly NodeRole[];
-  orderer?: SoloOrderer;
+  orderer?: SoloOrderer | JetStreamOrderer;
   ledger?: ChannelLedger;
   pipeline?: CommitPipeline;
   endorser?: Endorser;
@@ -81,16 +84,17 @@ export class ChannelRuntime {
   async #start(): Promise<void> {
     const { db, genesis, identity, log, metrics } = this.#o;
     if (this.roles.includes('orderer')) {
-      this.orderer = await SoloOrderer.open({
-        db,
-        genesis,
-        signer: identity.signer,
-        cert: identity.cert,
-      });
+      const base = { db, genesis, signer: identity.signer, cert: identity.cert };
+      const type = this.channel.config.ordering.type;
+      const servers = this.#o.natsServers ?? undefined;
+      this.orderer =
+        type === 'solo'
+          ? await SoloOrderer.open(base)
+          : await JetStreamOrderer.open({ ...base, servers });
       this.orderer.onBlock((block) => {
         metrics.setLedgerHeight(this.name, block.header.number + 1);
       });
-      log.info({ height: this.orderer.height }, 'solo orderer ready');
+      log.info({ height: this.orderer.height, ordering: type }, 'orderer ready');
     }
     if (this.roles.includes('peer') || this.roles.includes('gateway')) await this.#startPeer();
   }

@@ -139,6 +139,7 @@ export class WeftNode {
         genesis: genesis.block,
         roles: join.roles,
         orderers: join.orderers,
+        natsServers: join.natsServers,
         db: this.#db,
         host: this.host,
         directory: this.directory,

@@ -5,6 +5,7 @@ import {
   type Ed25519Backend,
   type ParsedTx,
   parseTx,
+  toHex,
 } from '@weft/core';
 import { OrdererError } from './errors.js';
 
@@ -64,6 +65,43 @@ export async function checkCreator(
   throw new OrdererError('ORDERER_BAD_SIGNATURE', 'the creator signature does not verify', {
     channel: name,
   });
+}
+
+/**
+ * What every orderer checks before it orders an envelope, in order: bytes
+ * that could fit a block (`fits` throws ORDERER_ENVELOPE_TOO_LARGE), a
+ * transaction envelope of this channel, not a duplicate, signed by a
+ * member creator. `refuse` throws for a txid (hex) already taken; it runs
+ * before the signature check to refuse resubmissions cheaply and again
+ * after it because a copy may have been admitted meanwhile (and `assertOpen`
+ * too, for an orderer closed meanwhile). `admit` then runs in the same
+ * turn, so no copy slips in between: it records the txid, only once the
+ * signature verified, so a forger cannot burn someone else's txid.
+ */
+export async function admitEnvelope<T>(
+  envelope: unknown,
+  options: {
+    channel: Channel;
+    at: number;
+    backend?: Ed25519Backend;
+    fits(envelope: Uint8Array): void;
+    refuse(txid: string): void;
+    assertOpen(): void;
+    admit(admitted: { tx: ParsedTx; txid: string; envelope: Uint8Array }): T;
+  },
+): Promise<T> {
+  const name = options.channel.config.channel;
+  if (!(envelope instanceof Uint8Array)) {
+    throw new OrdererError('ORDERER_BAD_ENVELOPE', 'an envelope is bytes', { channel: name });
+  }
+  options.fits(envelope);
+  const tx = parseForOrdering(envelope, name);
+  const txid = toHex(tx.txid);
+  options.refuse(txid);
+  await checkCreator(tx, options);
+  options.assertOpen();
+  options.refuse(txid);
+  return options.admit({ tx, txid, envelope });
 }
 
 /**

@@ -1,22 +1,31 @@
-import { type Block, buildHeader, type ChainTip, type Signer, signHeader } from '@weft/core';
+import {
+  type Block,
+  type BlockHeader,
+  buildHeader,
+  type ChainTip,
+  type Signer,
+  signHeader,
+} from '@weft/core';
 import type { CutBatch } from './block-cutter.js';
 import { OrdererError } from './errors.js';
 
-/**
- * Turns a cut batch into the signed block after `tip`: header {channel,
- * number, previousHash, dataHash, timestamp, lastConfig} through core's
- * buildHeader, signed with the orderer key over the block hash.
- */
-export async function assembleBlock(options: {
+export interface NextHeaderOptions {
   channel: string;
-  batch: CutBatch;
+  batch: Pick<CutBatch, 'number' | 'envelopes'>;
   tip: ChainTip;
-  /** The orderer's clock reading; the block keeps the previous timestamp if the clock went back. */
+  /** The block's time (a solo orderer's clock, a log's timestamp); kept at the previous one if earlier. */
   now: number;
-  signer: Signer;
   /** The orderer certificate's notAfter. */
   certNotAfter: number;
-}): Promise<Block> {
+}
+
+/**
+ * The header of a cut batch, the block after `tip`: {channel, number,
+ * previousHash, dataHash, timestamp, lastConfig} through core's
+ * buildHeader. Throws ORDERER_CERT_EXPIRED for a block this orderer may no
+ * longer sign.
+ */
+export function nextHeader(options: NextHeaderOptions): BlockHeader {
   const { batch, tip } = options;
   if (batch.number !== tip.number + 1) {
     throw new OrdererError(
@@ -46,6 +55,14 @@ export async function assembleBlock(options: {
       block: batch.number,
     });
   }
+  return header;
+}
+
+/** The signed block of a cut batch (nextHeader, signed with the orderer key over the block hash). */
+export async function assembleBlock(
+  options: NextHeaderOptions & { batch: CutBatch; signer: Signer },
+): Promise<Block> {
+  const header = nextHeader(options);
   const signature = await signHeader(header, options.signer);
-  return { header, data: batch.envelopes, signatures: [signature] };
+  return { header, data: options.batch.envelopes, signatures: [signature] };
 }

@@ -24,6 +24,13 @@ import { WeftError } from '@weft/core';
  * (a stored record does not decode or contradicts the chain),
  * ORDERER_BAD_APPEND (a block that does not extend the stored tip),
  * ORDERER_BAD_REQUEST (a deliver start that is not a block number).
+ *
+ * jetstream ordering: ORDERER_LOG_UNAVAILABLE (the NATS cluster did not
+ * answer or take a message in time; a broadcast so refused may still be
+ * ordered, and retrying it is safe), ORDERER_LOG_MISMATCH (the stream is not
+ * the one the config and this orderer's chain describe), ORDERER_LOG_GAP
+ * (messages this orderer still needs are gone), ORDERER_NATS_MISSING (no
+ * nats-server binary to start). See LAYOUT.md.
  */
 export class OrdererError extends WeftError {
   /** The channel concerned, when there is one. */

@@ -1,5 +1,6 @@
-// The solo ordering service: batching, its on-disk chain and the service
-// the broadcast/deliver protocol handlers wrap. LAYOUT.md documents storage.
+// The ordering services (solo, and jetstream over a NATS JetStream log):
+// batching, the on-disk chain and what the broadcast/deliver protocol
+// handlers wrap. LAYOUT.md documents storage and the jetstream log.
 export { checkCreator, parseForOrdering, RecentTxids } from './admission.js';
 export { assembleBlock } from './assemble.js';
 export {
@@ -12,5 +13,12 @@ export {
 } from './block-cutter.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
 export { OrdererError } from './errors.js';
+export {
+  JetStreamOrderer,
+  type JetStreamOrdererOptions,
+} from './jetstream/jetstream-orderer.js';
+export { LOG_TXID_WINDOW } from './jetstream/log-batcher.js';
+export { freePort, NatsCluster, type NatsClusterOptions } from './jetstream/nats-cluster.js';
+export { ensureNatsServer, NATS_INSTALL_HINT } from './jetstream/nats-install.js';
 export { type OpenOrdererStoreOptions, ORDERER_NAMESPACE, OrdererStore } from './orderer-store.js';
 export { type BroadcastResult, SoloOrderer, type SoloOrdererOptions } from './solo-orderer.js';

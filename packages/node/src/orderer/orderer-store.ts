@@ -25,6 +25,9 @@ import {
 /** Top-level namespace of orderer data, beside the ledger's 'ledger'. See LAYOUT.md. */
 export const ORDERER_NAMESPACE = 'orderer';
 const TIP_KEY = utf8('tip');
+const CURSOR_KEY = utf8('cursor');
+/** Bound on a cursor record: a log position, not data. */
+export const MAX_CURSOR_BYTES = 256;
 const ENCODINGS = { keyEncoding: 'view', valueEncoding: 'view' } as const;
 
 type Table = AbstractSublevel<NodeDatabase, LevelFormat, Uint8Array, Uint8Array>;
@@ -65,6 +68,7 @@ export class OrdererStore {
   readonly #meta: Table;
   readonly #sync: boolean;
   #tip: ChainTip;
+  #cursor: Uint8Array | undefined;
   #closed = false;
 
   private constructor(init: {
@@ -75,6 +79,7 @@ export class OrdererStore {
     tip: ChainTip;
     genesisHash: Uint8Array;
     sync: boolean;
+    cursor: Uint8Array | undefined;
   }) {
     this.#db = init.db;
     this.#sync = init.sync;
@@ -83,6 +88,7 @@ export class OrdererStore {
     this.#meta = init.meta;
     this.#tip = init.tip;
     this.genesisHash = init.genesisHash;
+    this.#cursor = init.cursor;
   }
 
   static async open(options: OpenOrdererStoreOptions): Promise<OrdererStore> {
@@ -161,7 +167,12 @@ export class OrdererStore {
         { channel, block: 0 },
       );
     }
-    return new OrdererStore({ db, channel, blocks, meta, tip, genesisHash, sync });
+    const cursorBytes = await guard(channel, -1, () => meta.get(CURSOR_KEY));
+    if (cursorBytes !== undefined && cursorBytes.length > MAX_CURSOR_BYTES) {
+      throw fail(tip.number, `cursor record of ${cursorBytes.length} bytes`);
+    }
+    const cursor = cursorBytes === undefined ? undefined : asView(cursorBytes).slice();
+    return new OrdererStore({ db, channel, blocks, meta, tip, genesisHash, sync, cursor });
   }
 
   /** Number of stored blocks, genesis included; the next block's number. */
@@ -175,11 +186,22 @@ export class OrdererStore {
   }
 
   /**
-   * Appends the next block and moves the tip in ONE atomic batch; resolves
-   * once level has written it. Refuses (ORDERER_BAD_APPEND, nothing written)
-   * a block that does not extend the tip. The caller serialises appends.
+   * The record last appended with `cursor` (a copy), or undefined: what an
+   * orderer reading a shared log needs to resume right after the tip. Its
+   * format is that orderer's business; the store only keeps it atomic with
+   * the block it came with.
    */
-  async append(block: Block): Promise<ChainTip> {
+  get cursor(): Uint8Array | undefined {
+    return this.#cursor?.slice();
+  }
+
+  /**
+   * Appends the next block and moves the tip in ONE atomic batch (with
+   * `cursor`, when given, in the same batch); resolves once level has
+   * written it. Refuses (ORDERER_BAD_APPEND, nothing written) a block that
+   * does not extend the tip. The caller serialises appends.
+   */
+  async append(block: Block, options: { cursor?: Uint8Array } = {}): Promise<ChainTip> {
     this.#assertOpen();
     const h = block.header;
     const problem =
@@ -191,6 +213,13 @@ export class OrdererStore {
             ? 'does not link to the tip'
             : undefined;
     const bytes = problem === undefined ? encodeBlock(block) : undefined;
+    const { cursor } = options;
+    if (cursor && cursor.length > MAX_CURSOR_BYTES) {
+      throw new OrdererError('ORDERER_BAD_APPEND', `cursor of ${cursor.length} bytes`, {
+        channel: this.channel,
+        block: h.number,
+      });
+    }
     if (problem !== undefined || !bytes || bytes.length > MAX_BLOCK_BYTES) {
       throw new OrdererError(
         'ORDERER_BAD_APPEND',
@@ -203,10 +232,14 @@ export class OrdererStore {
       [
         { type: 'put', sublevel: this.#blocks, key: u64(h.number), value: bytes },
         { type: 'put', sublevel: this.#meta, key: TIP_KEY, value: encodeTip(tip) },
+        ...(cursor
+          ? [{ type: 'put' as const, sublevel: this.#meta, key: CURSOR_KEY, value: cursor }]
+          : []),
       ],
       batchOptions(this.#sync),
     );
     this.#tip = tip;
+    if (cursor) this.#cursor = cursor.slice();
     return this.tip;
   }
 

@@ -10,6 +10,7 @@ import {
   encode,
   equalBytes,
   MembershipError,
+  type OrderingType,
   openGenesis,
   parseTx,
   type Signer,
@@ -53,11 +54,12 @@ export interface BroadcastResult {
 }
 
 /**
- * What a solo orderer checks before it orders anything for a channel: the
- * genesis block is a valid channel config ordered by 'solo', `signer` is
- * one of its orderers with a certificate valid `at` (now), and that
- * orderer's signature alone satisfies the block-signature policy, so every
- * block it cuts will pass verifyBlock.
+ * What an orderer checks before it orders anything for a channel: the
+ * genesis block is a valid channel config ordered by `ordering` (default
+ * 'solo'), `signer` is one of its orderers with a certificate valid `at`
+ * (now), and for solo that orderer's signature alone satisfies the
+ * block-signature policy, so every block it cuts will pass verifyBlock (a
+ * jetstream orderer collects the other orderers' signatures when it does not).
  */
 export async function openOrdererChannel(options: {
   genesis: Block;
@@ -65,7 +67,9 @@ export async function openOrdererChannel(options: {
   cert?: Certificate;
   backend?: Ed25519Backend;
   at: number;
+  ordering?: OrderingType;
 }): Promise<{ channel: Channel; cert: Certificate }> {
+  const ordering = options.ordering ?? 'solo';
   let channel: Channel;
   try {
     ({ channel } = await openGenesis(options.genesis, { backend: options.backend }));
@@ -76,8 +80,8 @@ export async function openOrdererChannel(options: {
   const name = channel.config.channel;
   const bad = (code: string, message: string, cause?: unknown) =>
     new OrdererError(code, `channel ${name}: ${message}`, { channel: name, cause });
-  if (channel.config.ordering.type !== 'solo') {
-    throw bad('ORDERER_BAD_GENESIS', `ordered by ${channel.config.ordering.type}, not solo`);
+  if (channel.config.ordering.type !== ordering) {
+    throw bad('ORDERER_BAD_GENESIS', `ordered by ${channel.config.ordering.type}, not ${ordering}`);
   }
   const id = toHex(options.signer.publicKey);
   const listed = channel.orderers.get(id);
@@ -93,6 +97,7 @@ export async function openOrdererChannel(options: {
     throw bad('ORDERER_NOT_LISTED', `orderer certificate: ${err.message}`, err);
   }
   if (
+    ordering === 'solo' &&
     !satisfies(channel.policies.blockSignatures, [{ org: listed.cert.org, role: 'orderer', id }])
   ) {
     throw bad('ORDERER_BAD_GENESIS', 'its block-signature policy needs more than one orderer');

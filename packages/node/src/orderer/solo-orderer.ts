@@ -1,17 +1,11 @@
-import {
-  type Block,
-  type Certificate,
-  type Channel,
-  type Ed25519Backend,
-  type Signer,
-  toHex,
-} from '@weft/core';
-import { checkCreator, parseForOrdering, type RecentTxids } from './admission.js';
+import type { Block, Certificate, Channel, Ed25519Backend, Signer } from '@weft/core';
+import { admitEnvelope, type RecentTxids } from './admission.js';
 import { assembleBlock } from './assemble.js';
 import { BlockCutter, type CutBatch } from './block-cutter.js';
 import { BlockFeed } from './block-feed.js';
 import { type Clock, systemClock } from './clock.js';
 import { OrdererError } from './errors.js';
+import { OrdererLifecycle } from './lifecycle.js';
 import { OrdererStore } from './orderer-store.js';
 import {
   type BroadcastResult,
@@ -44,17 +38,13 @@ export class SoloOrderer {
   readonly #clock: Clock;
   readonly #backend: Ed25519Backend | undefined;
   readonly #recent: RecentTxids;
-  readonly #maxPending: number;
   readonly #feed: BlockFeed;
   /** Waiters of the cutter's pending envelopes, in the same order. */
   #waiting: Waiter[] = [];
-  #inflight = 0;
   #cancelTimer: (() => void) | undefined;
   #writing: Promise<void> = Promise.resolve();
-  #closed = false;
+  readonly #life: OrdererLifecycle;
   /** Set when a block could not be stored; the cause is kept for the errors. */
-  #failed = false;
-  #failure: unknown;
   #closing: Promise<void> | undefined;
 
   private constructor(init: {
@@ -66,18 +56,21 @@ export class SoloOrderer {
   }) {
     const { channel, store, options } = init;
     this.channel = channel;
+    this.#life = new OrdererLifecycle(
+      channel.config.channel,
+      options.maxPendingBroadcasts ?? 10_000,
+    );
     this.#certNotAfter = init.cert.notAfter;
     this.#store = store;
     this.#signer = options.signer;
     this.#clock = options.clock ?? systemClock;
     this.#backend = options.backend;
     this.#recent = init.recent;
-    this.#maxPending = options.maxPendingBroadcasts ?? 10_000;
     this.#cutter = new BlockCutter({ limits: channel.config.ordering, nextNumber: store.height });
     this.#feed = new BlockFeed({
       store,
       maxBlockBytes: this.#cutter.maxBytes,
-      status: () => (this.#closed ? 'closed' : this.#failed ? 'failed' : 'open'),
+      status: () => this.#life.status,
     });
   }
 
@@ -110,7 +103,7 @@ export class SoloOrderer {
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#life.closed;
   }
 
   /**
@@ -118,47 +111,31 @@ export class SoloOrderer {
    * (which block, which index); rejects with an OrdererError otherwise, in
    * which case it was not acknowledged and the client may retry.
    */
-  async broadcast(envelope: Uint8Array): Promise<BroadcastResult> {
-    this.#assertOpen();
-    if (this.#inflight >= this.#maxPending) {
-      throw new OrdererError('ORDERER_BUSY', `${this.#inflight} broadcasts in flight; retry later`);
-    }
-    this.#inflight += 1;
-    try {
-      return await this.#admit(envelope);
-    } finally {
-      this.#inflight -= 1;
-    }
+  broadcast(envelope: Uint8Array): Promise<BroadcastResult> {
+    return this.#life.broadcast(() => this.#admit(envelope));
   }
 
-  async #admit(envelope: Uint8Array): Promise<BroadcastResult> {
-    const name = this.channel.config.channel;
-    if (!(envelope instanceof Uint8Array)) {
-      throw new OrdererError('ORDERER_BAD_ENVELOPE', 'an envelope is bytes', { channel: name });
-    }
-    this.#cutter.check(envelope);
-    const tx = parseForOrdering(envelope, name);
-    const txid = toHex(tx.txid);
-    // Checked before the signature to refuse resubmissions cheaply, and again
-    // after it because a copy may have been admitted meanwhile. A txid is
-    // recorded only once its creator signature verified, so a forger cannot
-    // burn someone else's txid.
-    this.#refuseDuplicate(txid);
-    await checkCreator(tx, {
+  async #admit(bytes: Uint8Array): Promise<BroadcastResult> {
+    const done = await admitEnvelope(bytes, {
       channel: this.channel,
       at: this.#clock.now(),
       backend: this.#backend,
+      fits: (e) => this.#cutter.check(e),
+      refuse: (id) => this.#refuseDuplicate(id),
+      assertOpen: () => this.#life.assertOpen(),
+      admit: ({ tx, txid, envelope }) => {
+        const batches = this.#cutter.ordered(envelope);
+        this.#recent.add(txid);
+        const acked = new Promise<BroadcastResult>((resolve, reject) => {
+          this.#waiting.push({ txid: tx.txid, resolve, reject });
+        });
+        for (const batch of batches) this.#enqueue(batch);
+        this.#armTimer();
+        // Wrapped: a promise returned from an async function would be awaited here.
+        return { acked };
+      },
     });
-    this.#assertOpen();
-    this.#refuseDuplicate(txid);
-    const batches = this.#cutter.ordered(envelope);
-    this.#recent.add(txid);
-    const done = new Promise<BroadcastResult>((resolve, reject) => {
-      this.#waiting.push({ txid: tx.txid, resolve, reject });
-    });
-    for (const batch of batches) this.#enqueue(batch);
-    this.#armTimer();
-    return done;
+    return done.acked;
   }
 
   #refuseDuplicate(txid: string): void {
@@ -194,7 +171,7 @@ export class SoloOrderer {
   }
 
   async #write(batch: CutBatch, waiters: Waiter[]): Promise<void> {
-    if (this.#failed) return rejectAll(waiters, this.#failedError());
+    if (this.#life.failed) return rejectAll(waiters, this.#life.failedError());
     let block: Block;
     try {
       block = await assembleBlock({
@@ -208,7 +185,7 @@ export class SoloOrderer {
       await this.#store.append(block);
     } catch (err) {
       this.#fail(err);
-      return rejectAll(waiters, this.#failedError());
+      return rejectAll(waiters, this.#life.failedError());
     }
     for (const [index, w] of waiters.entries()) {
       w.resolve({ txid: w.txid, block: batch.number, index });
@@ -218,27 +195,11 @@ export class SoloOrderer {
 
   /** A block could not be stored: stop, since the chain on disk is no longer certain. */
   #fail(err: unknown): void {
-    if (this.#failed) return;
-    this.#failed = true;
-    this.#failure = err;
+    if (!this.#life.fail(err)) return;
     this.#disarmTimer();
     this.#cutter.cutPending();
-    rejectAll(this.#waiting.splice(0), this.#failedError());
+    rejectAll(this.#waiting.splice(0), this.#life.failedError());
     this.#feed.wakeAll();
-  }
-
-  #failedError(): OrdererError {
-    const name = this.channel.config.channel;
-    const message = `orderer of ${name} stopped: a block was not stored`;
-    return new OrdererError('ORDERER_FAILED', message, { channel: name, cause: this.#failure });
-  }
-
-  #assertOpen(): void {
-    if (this.#closed) {
-      const name = this.channel.config.channel;
-      throw new OrdererError('ORDERER_CLOSED', `orderer of ${name} is closed`, { channel: name });
-    }
-    if (this.#failed) throw this.#failedError();
   }
 
   /** Calls `listener` with each block right after it is stored; returns the unsubscribe. */
@@ -272,19 +233,13 @@ export class SoloOrderer {
 
   async #close(flush: boolean): Promise<void> {
     this.#disarmTimer();
-    if (flush && !this.#failed) {
+    if (flush && !this.#life.failed) {
       const batch = this.#cutter.cutPending('forced');
       if (batch) this.#enqueue(batch);
     }
-    this.#closed = true;
+    this.#life.close();
     this.#cutter.cutPending();
-    const name = this.channel.config.channel;
-    rejectAll(
-      this.#waiting.splice(0),
-      new OrdererError('ORDERER_CLOSED', `orderer of ${name} closed before ordering`, {
-        channel: name,
-      }),
-    );
+    rejectAll(this.#waiting.splice(0), this.#life.closedError('closed before ordering'));
     await this.#writing;
     this.#feed.wakeAll();
     await this.#feed.drain();

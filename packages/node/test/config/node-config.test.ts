@@ -35,6 +35,7 @@ channels:
   - name: other
     genesis: /abs/other.block
     roles: [orderer]
+    natsServers: [nats://10.0.0.7:4222, tls://nats.example:4222]
 bootstrap: [/ip4/10.0.0.2/tcp/7051/p2p/${PEER}]
 gossip:
   leaderDeclareIntervalMs: 100
@@ -84,6 +85,7 @@ describe('node config', () => {
       genesisHash: HASH.toLowerCase(),
       roles: ['peer', 'gateway'],
       orderers: [`/dns4/orderer/tcp/7050/p2p/${PEER}`],
+      natsServers: null,
     });
     assert.deepEqual(c.channels[1], {
       name: 'other',
@@ -91,6 +93,7 @@ describe('node config', () => {
       genesisHash: null,
       roles: ['orderer'],
       orderers: null,
+      natsServers: ['nats://10.0.0.7:4222', 'tls://nats.example:4222'],
     });
     assert.deepEqual(c.gossip, {
       leaderDeclareIntervalMs: 100,
@@ -145,6 +148,11 @@ describe('node config', () => {
   it('checks channels: names, roles, hashes, duplicates', () => {
     fieldError(edit(FULL, 'name: weft', 'name: Weft'), 'channels[0].name');
     fieldError(edit(FULL, 'roles: [peer, gateway]', 'roles: []'), 'channels[0].roles');
+    fieldError(
+      edit(FULL, 'nats://10.0.0.7:4222,', 'http://10.0.0.7:4222,'),
+      'channels[1].natsServers[0]',
+    );
+    fieldError(edit(FULL, 'natsServers: [nats', 'natsServers: nats'), 'channels[1].natsServers');
     fieldError(
       edit(FULL, 'roles: [peer, gateway]', 'roles: [peer, endorser]'),
       'channels[0].roles[1]',

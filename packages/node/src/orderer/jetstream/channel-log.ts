@@ -1,0 +1,275 @@
+import {
+  type ConsumerMessages,
+  DiscardPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
+import { MAX_ENVELOPE_BYTES } from '@weft/core';
+import { sleep } from '../../util/sleep.js';
+import { OrdererError } from '../errors.js';
+import { type LogKind, logSubjects } from './log-records.js';
+
+/** A message of the channel's stream as the orderer reads it. */
+export interface LogMessage {
+  /** Stream sequence: the total order. */
+  seq: number;
+  /** By subject; undefined for a subject of the stream that is none of ours. */
+  kind: LogKind | undefined;
+  /** The stream's own timestamp of the message, in ms: the same for every reader. */
+  time: number;
+  data: Uint8Array;
+}
+
+export interface ChannelLogOptions {
+  servers: readonly string[];
+  stream: string;
+  replicas: number;
+  /** Shown in NATS monitoring (e.g. the orderer and channel). */
+  name?: string;
+  /** How long open waits for the cluster to create or find the stream (default 30 s). */
+  openTimeoutMs?: number;
+  /** How long a publish keeps retrying through a leader change (default 10 s). */
+  publishTimeoutMs?: number;
+}
+
+/** JetStream's window for message-id duplicates: a client's quick retries. */
+const DUPLICATE_WINDOW_MS = 2 * 60_000;
+/** Pull expiry; the server heartbeats at half of it, so a dead server is noticed in ~2 s. */
+const PULL_EXPIRES_MS = 2_000;
+const PULL_BATCH = 256;
+const RETRY_MS = 100;
+
+/**
+ * One channel's stream on a NATS JetStream cluster: the total-order log of
+ * jetstream ordering. Publishes retry through a server loss or leader
+ * change under one deadline (message ids make a retry harmless), and
+ * reading follows the stream in order from any sequence, recreating its
+ * consumer when the server holding it goes away.
+ */
+export class ChannelLog {
+  readonly stream: string;
+  readonly #nc: NatsConnection;
+  readonly #js: JetStreamClient;
+  readonly #jsm: JetStreamManager;
+  readonly #subjects: Record<LogKind | 'all', string>;
+  readonly #publishMs: number;
+  #opened = { first: 0, last: 0 };
+
+  private constructor(init: {
+    options: ChannelLogOptions;
+    nc: NatsConnection;
+    jsm: JetStreamManager;
+  }) {
+    this.stream = init.options.stream;
+    this.#nc = init.nc;
+    this.#jsm = init.jsm;
+    this.#js = jetstream(init.nc);
+    this.#subjects = logSubjects(this.stream);
+    this.#publishMs = init.options.publishTimeoutMs ?? 10_000;
+  }
+
+  static async open(options: ChannelLogOptions): Promise<ChannelLog> {
+    const deadline = Date.now() + (options.openTimeoutMs ?? 30_000);
+    let nc: NatsConnection;
+    try {
+      nc = await connect({
+        servers: [...options.servers],
+        name: options.name,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+        // Retry the first connection too: a cluster that starts with us is not up yet.
+        waitOnFirstConnect: true,
+        timeout: Math.max(1_000, deadline - Date.now()),
+      });
+    } catch (err) {
+      throw unavailable(`no NATS server of ${options.servers.join(', ')} answered`, err);
+    }
+    try {
+      // Short API calls, retried: when orderers create the stream at once, one
+      // request can go unanswered, and the default 5 s wait would stall it.
+      // No API check here: #ensureStream's first call is one, under the same retries.
+      const jsm = await jetstreamManager(nc, { timeout: 1_000, checkAPI: false });
+      const log = new ChannelLog({ options, nc, jsm });
+      await log.#ensureStream(options.replicas, deadline);
+      return log;
+    } catch (err) {
+      await nc.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  /** Creates the stream, or checks that the existing one is this channel's log as configured. */
+  async #ensureStream(replicas: number, deadline: number): Promise<void> {
+    const wanted: Partial<StreamConfig> & { name: string } = {
+      name: this.stream,
+      subjects: [this.#subjects.all],
+      num_replicas: replicas,
+      storage: StorageType.File,
+      retention: RetentionPolicy.Limits,
+      discard: DiscardPolicy.Old,
+      duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+      max_msg_size: MAX_ENVELOPE_BYTES + 1024,
+      // The log is append-only: every orderer must see the same messages forever.
+      deny_delete: true,
+      deny_purge: true,
+    };
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+      try {
+        const info = await this.#jsm.streams.info(this.stream).catch(async (err: unknown) => {
+          if ((err as { name?: string }).name !== 'StreamNotFoundError') throw err;
+          return this.#jsm.streams.add(wanted);
+        });
+        const c = info.config;
+        this.#opened = { first: info.state.first_seq, last: info.state.last_seq };
+        if (c.num_replicas !== replicas || c.subjects?.join() !== this.#subjects.all) {
+          throw new OrdererError(
+            'ORDERER_LOG_MISMATCH',
+            `stream ${this.stream} exists with subjects ${c.subjects?.join()} and ${c.num_replicas} replicas, not ${this.#subjects.all} and ${replicas}`,
+          );
+        }
+        return;
+      } catch (err) {
+        if (err instanceof OrdererError) throw err;
+        lastError = err;
+        await sleep(RETRY_MS * 2);
+      }
+    }
+    throw unavailable(`stream ${this.stream} could not be created or found`, lastError);
+  }
+
+  /** Sequences of the first and last message the stream held when opened (0, 0 when empty). */
+  get openedWith(): { first: number; last: number } {
+    return this.#opened;
+  }
+
+  /**
+   * Appends `data` under `kind`, resolving once JetStream has stored it on
+   * a majority of replicas: its sequence, or the original's for a duplicate
+   * message id. ORDERER_LOG_UNAVAILABLE after the deadline; the message may
+   * then be in the log or not, and a retry with the same id is safe.
+   */
+  async publish(
+    kind: LogKind,
+    data: Uint8Array,
+    msgID: string,
+    signal?: AbortSignal,
+  ): Promise<{ seq: number; duplicate: boolean }> {
+    const deadline = Date.now() + this.#publishMs;
+    let lastError: unknown;
+    while (Date.now() < deadline && !signal?.aborted && !this.#nc.isClosed()) {
+      try {
+        const ack = await this.#js.publish(this.#subjects[kind], data, {
+          msgID,
+          timeout: Math.min(2_000, Math.max(100, deadline - Date.now())),
+          expect: { streamName: this.stream },
+        });
+        return { seq: ack.seq, duplicate: ack.duplicate };
+      } catch (err) {
+        lastError = err;
+        await sleep(RETRY_MS, signal);
+      }
+    }
+    throw unavailable(`stream ${this.stream} did not take a ${kind} message`, lastError);
+  }
+
+  /** `publish`, retried past its deadline until it succeeds or `signal` aborts (then it just returns). */
+  async publishUntil(
+    kind: LogKind,
+    data: Uint8Array,
+    msgID: string,
+    signal: AbortSignal,
+  ): Promise<void> {
+    while (!signal.aborted && !this.#nc.isClosed()) {
+      try {
+        await this.publish(kind, data, msgID, signal);
+        return;
+      } catch {
+        // Still unavailable: whoever waits for this message waits on.
+      }
+    }
+  }
+
+  /**
+   * Every message from sequence `from` on, in order, following the stream
+   * until `signal` aborts. A consumer whose server stops answering (two
+   * missed heartbeats) is replaced by a new one from the next sequence.
+   * A hole in the sequence means the log lost messages: ORDERER_LOG_GAP.
+   */
+  async *read(from: number, signal: AbortSignal): AsyncGenerator<LogMessage> {
+    let next = from;
+    while (!signal.aborted && !this.#nc.isClosed()) {
+      let messages: ConsumerMessages;
+      try {
+        const consumer = await this.#js.consumers.get(this.stream, { opt_start_seq: next });
+        messages = await consumer.consume({ max_messages: PULL_BATCH, expires: PULL_EXPIRES_MS });
+      } catch {
+        await sleep(RETRY_MS * 2, signal);
+        continue;
+      }
+      const stop = () => void messages.stop();
+      // An abort that came while the consumer was being made fired no listener.
+      if (signal.aborted) stop();
+      signal.addEventListener('abort', stop, { once: true });
+      void watchHeartbeats(messages);
+      try {
+        for await (const m of messages) {
+          // stop() lets buffered messages through; a reader told to stop takes none.
+          if (signal.aborted) return;
+          if (m.seq < next) continue;
+          if (m.seq > next) {
+            throw new OrdererError(
+              'ORDERER_LOG_GAP',
+              `stream ${this.stream} has no message ${next} (next is ${m.seq})`,
+            );
+          }
+          yield {
+            seq: m.seq,
+            kind: this.#kindOf(m.subject),
+            time: Math.floor(m.info.timestampNanos / 1e6),
+            data: m.data,
+          };
+          next += 1;
+        }
+      } catch (err) {
+        if (err instanceof OrdererError) throw err;
+        // The consumer failed (server gone, consumer deleted): make a new one.
+      } finally {
+        signal.removeEventListener('abort', stop);
+        messages.stop();
+      }
+    }
+  }
+
+  #kindOf(subject: string): LogKind | undefined {
+    if (subject === this.#subjects.tx) return 'tx';
+    if (subject === this.#subjects.ttc) return 'ttc';
+    if (subject === this.#subjects.sig) return 'sig';
+    return undefined;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#nc.isClosed()) await this.#nc.close().catch(() => {});
+  }
+}
+
+/** Stops a consumer after two missed heartbeats: its server is gone and it would wait forever. */
+async function watchHeartbeats(messages: ConsumerMessages): Promise<void> {
+  for await (const s of messages.status()) {
+    if (s.type === 'heartbeats_missed' && s.count >= 2) {
+      messages.stop();
+      return;
+    }
+  }
+}
+
+function unavailable(message: string, cause: unknown): OrdererError {
+  const why = cause instanceof Error ? `: ${cause.message}` : '';
+  return new OrdererError('ORDERER_LOG_UNAVAILABLE', `${message}${why}`, { cause });
+}
