@@ -27,7 +27,9 @@ export const MAX_MINT_THRESHOLD = 64;
 export const JETSTREAM_STREAM_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** JetStream's limit on a stream's replicas. */
 export const MAX_JETSTREAM_REPLICAS = 5;
-const NATS_URL_PATTERN = /^(?:nats|tls):\/\/(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/;
+/** A NATS client URL as configs name servers: nats:// or tls://, a host, a port. */
+export const NATS_URL_PATTERN =
+  /^(?:nats|tls):\/\/(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/;
 
 export interface ChannelPolicySet {
   endorsement: Policy;

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { CHANNEL_NAME_PATTERN } from '@weft/core';
+import { CHANNEL_NAME_PATTERN, NATS_URL_PATTERN } from '@weft/core';
 import { ConfigError } from './errors.js';
 import { FieldReader, fieldPath, parseYamlText } from './fields.js';
 import { readMultiaddr } from './multiaddr.js';
@@ -170,7 +170,7 @@ function readChannel(value: unknown, field: string, baseDir: string): ChannelJoi
       return r.list(x, nf, { min: 1, max: 32 }).map((u, i) =>
         r.string(u, fieldPath(nf, i), {
           max: 512,
-          pattern: /^(?:nats|tls):\/\/\S+:\d{1,5}$/,
+          pattern: NATS_URL_PATTERN,
           hint: 'nats://host:port',
         }),
       );

@@ -1,3 +1,4 @@
+import type { OrderingType } from '@weft/core';
 import { type NetworkSpec, validateNetworkSpec } from './spec.js';
 
 export interface DefaultSpecOptions {
@@ -14,6 +15,12 @@ export interface DefaultSpecOptions {
   mintThreshold?: number;
   /** The solo orderer's listen multiaddr (no /p2p); default /ip4/127.0.0.1/tcp/7050. */
   ordererAddress?: string;
+  /** Default solo. jetstream needs `natsServers`. */
+  ordering?: OrderingType;
+  /** jetstream: one listen multiaddr per orderer (default 3 from 7050 up). */
+  ordererAddresses?: string[];
+  /** jetstream: the NATS cluster's client URLs. */
+  natsServers?: string[];
   maxTxCount?: number;
   /** Short by default: a dev network should answer fast, not batch well. */
   batchTimeoutMs?: number;
@@ -25,11 +32,17 @@ export interface DefaultSpecOptions {
 
 /**
  * The spec as YAML-shaped data (what a user would write in network.yaml):
- * `peerOrgs` peer orgs (Org1..OrgN), one solo orderer org (OrdererOrg) and
- * a central bank org (CentralBank), all on one channel.
+ * `peerOrgs` peer orgs (Org1..OrgN), an orderer org (OrdererOrg: one solo
+ * orderer, or three orderers on a JetStream log) and a central bank org
+ * (CentralBank), all on one channel.
  */
 export function defaultSpecInput(options: DefaultSpecOptions = {}): Record<string, unknown> {
   const peerOrgs = options.peerOrgs ?? 2;
+  const type = options.ordering ?? 'solo';
+  const addresses =
+    type === 'solo'
+      ? [options.ordererAddress ?? '/ip4/127.0.0.1/tcp/7050']
+      : (options.ordererAddresses ?? [0, 1, 2].map((i) => `/ip4/127.0.0.1/tcp/${7050 + i}`));
   return {
     version: 1,
     validity: { days: options.validityDays ?? 365 },
@@ -44,9 +57,9 @@ export function defaultSpecInput(options: DefaultSpecOptions = {}): Record<strin
       {
         name: 'OrdererOrg',
         kind: 'orderer',
-        orderers: 1,
+        orderers: addresses.length,
         admins: 1,
-        addresses: [options.ordererAddress ?? '/ip4/127.0.0.1/tcp/7050'],
+        addresses,
       },
       { name: 'CentralBank', kind: 'bank', centralBanks: options.centralBanks ?? 1, admins: 1 },
     ],
@@ -54,9 +67,10 @@ export function defaultSpecInput(options: DefaultSpecOptions = {}): Record<strin
       {
         name: options.channel ?? 'weft',
         ordering: {
-          type: 'solo',
+          type,
           maxTxCount: options.maxTxCount ?? 500,
           batchTimeoutMs: options.batchTimeoutMs ?? 200,
+          ...(type === 'jetstream' ? { jetstream: { servers: options.natsServers } } : {}),
         },
         fabcoin: { centralBanks: ['CentralBank'], mintThreshold: options.mintThreshold ?? 1 },
       },

@@ -1,9 +1,14 @@
 import {
   CHANNEL_NAME_PATTERN,
+  JETSTREAM_STREAM_PATTERN,
+  type JetStreamConfig,
   MAX_BATCH_TIMEOUT_MS,
   MAX_BLOCK_BYTES,
+  MAX_JETSTREAM_REPLICAS,
+  MAX_JETSTREAM_SERVERS,
   MAX_MINT_THRESHOLD,
   MAX_TX_PER_BLOCK,
+  NATS_URL_PATTERN,
   ORDERING_TYPES,
   type OrderingType,
 } from '@weft/core';
@@ -19,7 +24,7 @@ const r = new FieldReader(specFail);
 
 /**
  * One channel of a spec, checked against the spec's orgs: members exist,
- * an orderer org (exactly one orderer for solo), a peer org, central banks
+ * an orderer org (exactly one orderer for solo; jetstream names its log), a peer org, central banks
  * that are bank orgs of the channel with enough cb members for the mint
  * threshold, and policies (see spec-policies.ts).
  */
@@ -45,7 +50,7 @@ export function readChannel(value: unknown, field: string, orgs: OrgSpec[]): Cha
   r.unique(members, of, (m) => m, 'org');
 
   const odf = fieldPath(field, 'ordering');
-  const od = r.map(c.ordering ?? {}, odf, [], ['type', ...Object.keys(DEFAULT_BATCH)]);
+  const od = r.map(c.ordering ?? {}, odf, [], ['type', 'jetstream', ...Object.keys(DEFAULT_BATCH)]);
   const batch = (key: keyof typeof DEFAULT_BATCH, min: number, max: number) =>
     r.optional(od, key, DEFAULT_BATCH[key], (x) => r.int(x, fieldPath(odf, key), { min, max }));
   const ordering = {
@@ -56,6 +61,7 @@ export function readChannel(value: unknown, field: string, orgs: OrgSpec[]): Cha
     maxBytes: batch('maxBytes', 1024, MAX_BLOCK_BYTES),
     batchTimeoutMs: batch('batchTimeoutMs', 1, MAX_BATCH_TIMEOUT_MS),
   };
+  const jetstream = readJetStream(od, odf, ordering.type, name);
   const memberOrgs = members.map((m) => known.get(m)!);
   const ordererCount = memberOrgs.reduce((n, o) => n + o.orderers, 0);
   if (ordererCount === 0) r.fail(of, 'a channel needs an orderer org');
@@ -93,5 +99,51 @@ export function readChannel(value: unknown, field: string, orgs: OrgSpec[]): Cha
     r.fail(fieldPath(ff, 'mintThreshold'), `${mintThreshold} exceeds the ${cbMembers} cb members`);
   }
   const policies = resolveChannelPolicies(r, c.policies, fieldPath(field, 'policies'), memberOrgs);
-  return { name, orgs: members, ordering, policies, fabcoin: { centralBanks, mintThreshold } };
+  return {
+    name,
+    orgs: members,
+    ordering: { ...ordering, ...(jetstream ? { jetstream } : {}) },
+    policies,
+    fabcoin: { centralBanks, mintThreshold },
+  };
+}
+
+/**
+ * `ordering.jetstream`: required for jetstream ordering (the NATS servers
+ * have no default: they are the operator's cluster), refused otherwise.
+ * The stream defaults to `weft-<channel>` (dots, which NATS forbids in
+ * stream names, as `_`) and replicas to 3, JetStream's usual fault-tolerant size.
+ */
+function readJetStream(
+  od: Record<string, unknown>,
+  odf: string,
+  type: OrderingType,
+  channel: string,
+): JetStreamConfig | undefined {
+  const jf = fieldPath(odf, 'jetstream');
+  if (type !== 'jetstream') {
+    if (od.jetstream !== undefined) r.fail(jf, `${type} ordering takes no jetstream section`);
+    return undefined;
+  }
+  if (od.jetstream === undefined) r.fail(jf, 'jetstream ordering needs its NATS servers');
+  const j = r.map(od.jetstream, jf, ['servers'], ['stream', 'replicas']);
+  const sf = fieldPath(jf, 'servers');
+  const servers = r.list(j.servers, sf, { min: 1, max: MAX_JETSTREAM_SERVERS }).map((x, i) =>
+    r.string(x, fieldPath(sf, i), {
+      max: 512,
+      pattern: NATS_URL_PATTERN,
+      hint: 'nats://host:port',
+    }),
+  );
+  r.unique(servers, sf, (x) => x, 'server');
+  const stream = r.optional(j, 'stream', `weft-${channel.replaceAll('.', '_')}`, (x) =>
+    r.string(x, fieldPath(jf, 'stream'), {
+      pattern: JETSTREAM_STREAM_PATTERN,
+      hint: 'letters, digits, - and _',
+    }),
+  );
+  const replicas = r.optional(j, 'replicas', 3, (x) =>
+    r.int(x, fieldPath(jf, 'replicas'), { min: 1, max: MAX_JETSTREAM_REPLICAS }),
+  );
+  return { servers, stream, replicas };
 }

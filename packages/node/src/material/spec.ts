@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { NAME_PATTERN, type OrderingType } from '@weft/core';
+import { type JetStreamConfig, NAME_PATTERN, type OrderingType } from '@weft/core';
 import { FieldReader, fieldPath, parseYamlText } from '../config/fields.js';
 import { readMultiaddr } from '../config/multiaddr.js';
 import { MaterialError, specFail } from './errors.js';
@@ -22,6 +22,8 @@ import { readChannel } from './spec-channel.js';
  *     - name: weft
  *       orgs: [Org1, OrdererOrg, CentralBank]                # default: every org
  *       ordering: { type: solo, maxTxCount: 500, maxBytes: 8388608, batchTimeoutMs: 2000 }
+ *       # or type: jetstream, with the orderer org's orderers sharing one NATS JetStream log:
+ *       #   jetstream: { servers: [nats://10.0.0.7:4222, ...], stream: weft-weft, replicas: 3 }
  *       policies: { endorsement: "'Org1.peer'" }             # see spec-policies.ts
  *       fabcoin: { centralBanks: [CentralBank], mintThreshold: 1 }
  */
@@ -46,7 +48,14 @@ export interface ChannelSpec {
   name: string;
   /** Member orgs, in spec order. */
   orgs: string[];
-  ordering: { type: OrderingType; maxTxCount: number; maxBytes: number; batchTimeoutMs: number };
+  ordering: {
+    type: OrderingType;
+    maxTxCount: number;
+    maxBytes: number;
+    batchTimeoutMs: number;
+    /** Exactly when type is jetstream (core's JetStreamConfig). */
+    jetstream?: JetStreamConfig;
+  };
   policies: { endorsement: string; blockSignatures: string; attestation: string };
   fabcoin: { centralBanks: string[]; mintThreshold: number };
 }

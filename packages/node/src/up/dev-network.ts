@@ -1,5 +1,6 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { OrderingType } from '@weft/core';
 import {
   loadNodeConfig,
   type NodeConfig,
@@ -20,9 +21,30 @@ export interface DevNetworkLayout {
   dir: string;
   orgs: number;
   peersPerOrg: number;
-  /** The orderer listens on basePort; peers on basePort+1...; WebSockets at +100; ops at +2000. */
+  /**
+   * Orderers listen on basePort (one solo, or three jetstream orderers on
+   * +0..+2), peers after them; WebSockets at +100, ops at +2000, and for
+   * jetstream the NATS servers' client, route and monitoring ports at
+   * +3000, +3100 and +3200.
+   */
   basePort: number;
   channel: string;
+  /** How a new network is ordered (default solo); an existing one keeps its own. */
+  ordering?: OrderingType;
+}
+
+/** Servers of the dev network's NATS cluster (jetstream ordering). */
+export const DEV_NATS_SERVERS = 3;
+
+/** The NATS cluster's ports for `basePort` (see DevNetworkLayout). */
+export function devNatsPorts(
+  basePort: number,
+): { client: number; cluster: number; http: number }[] {
+  return Array.from({ length: DEV_NATS_SERVERS }, (_, i) => ({
+    client: basePort + 3000 + i,
+    cluster: basePort + 3100 + i,
+    http: basePort + 3200 + i,
+  }));
 }
 
 export interface DevNode {
@@ -39,6 +61,10 @@ export interface DevNode {
 
 export interface PreparedNetwork {
   fresh: boolean;
+  /** From the genesis: how the network is ordered. */
+  ordering: OrderingType;
+  /** jetstream: the NATS servers' client URLs. */
+  natsServers: string[];
   nodes: DevNode[];
   genesisFile: string;
   genesisHash: string;
@@ -55,6 +81,8 @@ export interface NetworkInfo {
   nodes: { name: string; roles: string[]; tcp: string; ws: string; ops: string }[];
   /** Org -> the WebSocket multiaddr of the node running its CA (`weft ca register --org`). */
   cas?: Record<string, string>;
+  /** jetstream ordering: the NATS servers of the channel's log. */
+  nats?: string[];
 }
 
 export const NETWORK_FILE = 'network.json';
@@ -76,12 +104,24 @@ export async function prepareDevNetwork(layout: DevNetworkLayout): Promise<Prepa
   const materialDir = path.join(dir, 'material');
   const genesisFile = path.join(dir, 'channels', `${layout.channel}.block`);
   const fresh = !(await exists(path.join(materialDir, 'material.json')));
+  const addr = (i: number) => `/ip4/127.0.0.1/tcp/${layout.basePort + i}`;
   if (fresh) {
+    const jetstream = layout.ordering === 'jetstream';
     const spec = defaultNetworkSpec({
       channel: layout.channel,
       peerOrgs: layout.orgs,
       peersPerOrg: layout.peersPerOrg,
-      ordererAddress: `/ip4/127.0.0.1/tcp/${layout.basePort}`,
+      ordererAddress: addr(0),
+      ...(jetstream
+        ? {
+            ordering: 'jetstream' as const,
+            ordererAddresses: [0, 1, 2].map(addr),
+            natsServers: Array.from(
+              { length: DEV_NATS_SERVERS },
+              (_, i) => `nats://127.0.0.1:${layout.basePort + 3000 + i}`,
+            ),
+          }
+        : {}),
     });
     await mkdir(dir, { recursive: true });
     await writeFile(path.join(dir, 'network.yaml'), formatNetworkSpec(spec));
@@ -93,17 +133,22 @@ export async function prepareDevNetwork(layout: DevNetworkLayout): Promise<Prepa
     await readFile(path.join(materialDir, 'material.json'), 'utf8'),
   ) as MaterialManifest;
   const genesis = await readGenesisFile(genesisFile);
+  const ordering = genesis.channel.config.ordering;
+  if (layout.ordering && layout.ordering !== ordering.type) {
+    throw new Error(
+      `the network in ${dir} is ordered by ${ordering.type}, not ${layout.ordering}; use another --dir`,
+    );
+  }
 
   const members = manifest.orgs.flatMap((o) => o.members.map((m) => ({ org: o.name, ...m })));
-  const orderer = members.find((m) => m.role === 'orderer');
-  if (!orderer) throw new Error('the dev network material has no orderer');
+  const orderers = members.filter((m) => m.role === 'orderer');
+  if (orderers.length === 0) throw new Error('the dev network material has no orderer');
   const peers = members.filter((m) => m.role === 'peer');
   const nodes: DevNode[] = [];
   const entries = [
-    { m: orderer, roles: ['orderer'] as NodeRole[] },
+    ...orderers.map((m) => ({ m, roles: ['orderer'] as NodeRole[] })),
     ...peers.map((m) => ({ m, roles: ['peer', 'gateway'] as NodeRole[] })),
   ];
-  const addr = (i: number) => `/ip4/127.0.0.1/tcp/${layout.basePort + i}`;
   const bootstrap = entries.map((e, i) => `${addr(i)}/p2p/${e.m.peerId}`);
   // The first peer of each org runs the org's CA, with the org root key from the material.
   const caOf = (m: (typeof members)[number]) =>
@@ -157,10 +202,13 @@ export async function prepareDevNetwork(layout: DevNetworkLayout): Promise<Prepa
       ops: n.opsUrl,
     })),
     cas: Object.fromEntries(nodes.flatMap((n) => (n.caOrg ? [[n.caOrg, n.ws]] : []))),
+    ...(ordering.jetstream ? { nats: ordering.jetstream.servers } : {}),
   };
   await writeFile(path.join(dir, NETWORK_FILE), `${JSON.stringify(info, null, 2)}\n`);
   return {
     fresh,
+    ordering: ordering.type,
+    natsServers: ordering.jetstream?.servers ?? [],
     nodes,
     genesisFile,
     genesisHash: genesis.hashHex,

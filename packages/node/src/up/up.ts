@@ -5,6 +5,7 @@ import { CaClient, formatRegistrations } from '../ca/index.js';
 import { GatewayClient } from '../client/gateway-client.js';
 import { mintProposal } from '../client/proposals.js';
 import { loadMember } from '../material/member.js';
+import { ensureNatsServer, NatsCluster } from '../orderer/index.js';
 import {
   type DevNetworkLayout,
   exists,
@@ -27,6 +28,8 @@ export interface UpOptions extends DevNetworkLayout {
 export interface RunningNetwork {
   prepared: PreparedNetwork;
   processes: NodeProcess[];
+  /** jetstream ordering: the NATS cluster holding the channel's log. */
+  nats?: NatsCluster;
   /** The wallet UI's address, when it is served. */
   uiUrl?: string;
   stop(): Promise<void>;
@@ -41,11 +44,15 @@ export async function up(options: UpOptions): Promise<RunningNetwork> {
   const prepared = await prepareDevNetwork(options);
   const processes: NodeProcess[] = [];
   let ui: DevUi | undefined;
+  let nats: NatsCluster | undefined;
   const stop = async () => {
     await ui?.close();
     await Promise.all(processes.map((p) => stopNodeProcess(p)));
+    // Last: orderers stopping may still append to the log.
+    await nats?.stop();
   };
   try {
+    if (prepared.ordering === 'jetstream') nats = await startDevNats(prepared, options);
     const logDir = path.join(path.resolve(options.dir), 'logs');
     for (const node of prepared.nodes) {
       processes.push(
@@ -73,7 +80,28 @@ export async function up(options: UpOptions): Promise<RunningNetwork> {
   }
   options.out(describe(prepared, options));
   if (ui) options.out(`wallet UI: ${ui.url}\n`);
-  return { prepared, processes, ...(ui ? { uiUrl: ui.url } : {}), stop };
+  return { prepared, processes, ...(ui ? { uiUrl: ui.url } : {}), ...(nats ? { nats } : {}), stop };
+}
+
+/**
+ * The dev network's NATS cluster, one nats-server per URL of the genesis
+ * (route and monitoring ports 100 and 200 above each client port), its
+ * JetStream files under `<dir>/nats`, so a restart finds the log again.
+ * nats-server comes from PATH, or Debian's package installed when running
+ * as root; otherwise the error says how to install it.
+ */
+async function startDevNats(prepared: PreparedNetwork, options: UpOptions): Promise<NatsCluster> {
+  const ports = prepared.natsServers.map((url) => {
+    const client = Number(new URL(url).port);
+    return { client, cluster: client + 100, http: client + 200 };
+  });
+  const binary = ensureNatsServer({ log: (line) => options.out(`${line}\n`) });
+  return NatsCluster.start({
+    dir: path.join(path.resolve(options.dir), 'nats'),
+    size: ports.length,
+    ports,
+    binary,
+  });
 }
 
 async function mintStartingCoins(prepared: PreparedNetwork, options: UpOptions): Promise<void> {
@@ -159,6 +187,9 @@ function describe(prepared: PreparedNetwork, options: UpOptions): string {
         `  ${n.name.padEnd(16)} ${n.roles.join('+').padEnd(13)} tcp ${n.tcp}  ws ${n.ws}  ops ${n.opsUrl}`,
     ),
     `logs: ${path.join(path.resolve(options.dir), 'logs')}`,
+    ...(prepared.natsServers.length > 0
+      ? [`NATS JetStream (the ordering log): ${prepared.natsServers.join(' ')}`]
+      : []),
     'Ctrl-C stops every node; run again to resume.',
   ];
   return `${lines.join('\n')}\n`;

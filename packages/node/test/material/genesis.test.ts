@@ -5,6 +5,7 @@ import { assert, describe, it, rejectsWithCode } from '@weft/test/harness';
 import { peerIdOf } from '../../src/config/multiaddr.js';
 import {
   createChannelGenesis,
+  defaultNetworkSpec,
   generateMaterial,
   loadMember,
   type MaterialError,
@@ -138,5 +139,28 @@ describe('material: channel genesis', () => {
       () => createChannelGenesis({ spec, materialDir: other, channel: 'weft' }),
       'MATERIAL_GENESIS',
     );
+  });
+});
+
+describe('material: a jetstream channel genesis', () => {
+  it('lists every orderer and the log, and opens as a valid jetstream channel', async () => {
+    const jsSpec = defaultNetworkSpec({
+      ordering: 'jetstream',
+      natsServers: ['nats://127.0.0.1:4222', 'nats://127.0.0.1:4223', 'nats://127.0.0.1:4224'],
+      peersPerOrg: 1,
+      now: NOW,
+    });
+    const jsDir = await tempDir();
+    await generateMaterial({ spec: jsSpec, outDir: jsDir });
+    const made = await createChannelGenesis({
+      spec: jsSpec,
+      materialDir: jsDir,
+      channel: 'weft',
+      timestamp: NOW,
+    });
+    const { channel } = await openGenesis(made.block);
+    assert.equal(channel.config.ordering.type, 'jetstream');
+    assert.deepEqual(channel.config.ordering.jetstream, jsSpec.channels[0]!.ordering.jetstream);
+    assert.equal(channel.orderers.size, 3);
   });
 });

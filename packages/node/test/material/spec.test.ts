@@ -209,3 +209,75 @@ describe('material: network spec', () => {
     assert.throws(() => validateNetworkSpec({ orgs: [], channels: [] }), /needs at least 1/);
   });
 });
+
+describe('material: a spec ordered by jetstream', () => {
+  const JETSTREAM = `
+orgs:
+  - { name: Org1, kind: peer }
+  - { name: OrdererOrg, kind: orderer, orderers: 3 }
+  - { name: CentralBank, kind: bank }
+channels:
+  - name: my.chan
+    ordering:
+      type: jetstream
+      jetstream: { servers: [nats://10.0.0.7:4222, nats://10.0.0.8:4222, nats://10.0.0.9:4222] }
+`;
+  const js = (find: string, replace: string) => {
+    assert.include(JETSTREAM, find);
+    return JETSTREAM.replace(find, replace);
+  };
+  const fails = (text: string, field: string) => {
+    try {
+      parseNetworkSpec(text, { now: NOW });
+    } catch (err) {
+      assert.equal((err as MaterialError).field, field, (err as Error).message);
+      return;
+    }
+    assert.fail(`expected an error at ${field}`);
+  };
+
+  it('takes several orderers and names the log, with the stream and replicas defaulted', () => {
+    const spec = parseNetworkSpec(JETSTREAM, { now: NOW });
+    assert.deepEqual(spec.orgs[1]!.addresses, [
+      '/ip4/127.0.0.1/tcp/7050',
+      '/ip4/127.0.0.1/tcp/7051',
+      '/ip4/127.0.0.1/tcp/7052',
+    ]);
+    assert.deepEqual(spec.channels[0]!.ordering.jetstream, {
+      servers: ['nats://10.0.0.7:4222', 'nats://10.0.0.8:4222', 'nats://10.0.0.9:4222'],
+      stream: 'weft-my_chan',
+      replicas: 3,
+    });
+    // Any one orderer signs a block, as in Fabric; a spec may ask for more.
+    assert.equal(spec.channels[0]!.policies.blockSignatures, "'OrdererOrg.orderer'");
+    const defaults = defaultNetworkSpec({
+      ordering: 'jetstream',
+      natsServers: ['nats://127.0.0.1:4222'],
+      now: NOW,
+    });
+    assert.equal(defaults.orgs.find((o) => o.kind === 'orderer')!.orderers, 3);
+    assert.equal(defaults.channels[0]!.ordering.jetstream!.stream, 'weft-weft');
+  });
+
+  it('refuses a jetstream channel without servers, bad servers, streams or replicas, and solo with a log', () => {
+    const jf = 'channels[0].ordering.jetstream';
+    fails(js('nats://10.0.0.7:4222,', 'http://10.0.0.7:4222,'), `${jf}.servers[0]`);
+    fails(js('nats://10.0.0.8:4222,', 'nats://10.0.0.7:4222,'), `${jf}.servers[1]`);
+    fails(js('nats://10.0.0.9:4222] }', 'nats://10.0.0.9:4222], stream: a.b }'), `${jf}.stream`);
+    fails(js('nats://10.0.0.9:4222] }', 'nats://10.0.0.9:4222], replicas: 6 }'), `${jf}.replicas`);
+    const noLog = js(
+      '      jetstream: { servers: [nats://10.0.0.7:4222, nats://10.0.0.8:4222, nats://10.0.0.9:4222] }\n',
+      '',
+    );
+    fails(noLog, jf);
+    // Solo takes one orderer and no log.
+    fails(noLog.replace('type: jetstream', 'type: solo'), 'channels[0].ordering.type');
+    fails(
+      js(
+        '{ name: OrdererOrg, kind: orderer, orderers: 3 }',
+        '{ name: OrdererOrg, kind: orderer }',
+      ).replace('type: jetstream', 'type: solo'),
+      jf,
+    );
+  });
+});

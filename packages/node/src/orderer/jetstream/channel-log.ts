@@ -9,7 +9,7 @@ import {
   StorageType,
   type StreamConfig,
 } from '@nats-io/jetstream';
-import { connect, type NatsConnection, nanos } from '@nats-io/transport-node';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MAX_ENVELOPE_BYTES } from '@weft/core';
 import { sleep } from '../../util/sleep.js';
 import { OrdererError } from '../errors.js';
@@ -38,8 +38,6 @@ export interface ChannelLogOptions {
   publishTimeoutMs?: number;
 }
 
-/** JetStream's window for message-id duplicates: a client's quick retries. */
-const DUPLICATE_WINDOW_MS = 2 * 60_000;
 /** Pull expiry; the server heartbeats at half of it, so a dead server is noticed in ~2 s. */
 const PULL_EXPIRES_MS = 2_000;
 const PULL_BATCH = 256;
@@ -48,7 +46,7 @@ const RETRY_MS = 100;
 /**
  * One channel's stream on a NATS JetStream cluster: the total-order log of
  * jetstream ordering. Publishes retry through a server loss or leader
- * change under one deadline (message ids make a retry harmless), and
+ * change under one deadline (readers skip the copies a retry can leave), and
  * reading follows the stream in order from any sequence, recreating its
  * consumer when the server holding it goes away.
  */
@@ -76,20 +74,7 @@ export class ChannelLog {
 
   static async open(options: ChannelLogOptions): Promise<ChannelLog> {
     const deadline = Date.now() + (options.openTimeoutMs ?? 30_000);
-    let nc: NatsConnection;
-    try {
-      nc = await connect({
-        servers: [...options.servers],
-        name: options.name,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 250,
-        // Retry the first connection too: a cluster that starts with us is not up yet.
-        waitOnFirstConnect: true,
-        timeout: Math.max(1_000, deadline - Date.now()),
-      });
-    } catch (err) {
-      throw unavailable(`no NATS server of ${options.servers.join(', ')} answered`, err);
-    }
+    const nc = await connectBy(options, deadline);
     try {
       // Short API calls, retried: when orderers create the stream at once, one
       // request can go unanswered, and the default 5 s wait would stall it.
@@ -113,7 +98,6 @@ export class ChannelLog {
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       discard: DiscardPolicy.Old,
-      duplicate_window: nanos(DUPLICATE_WINDOW_MS),
       max_msg_size: MAX_ENVELOPE_BYTES + 1024,
       // The log is append-only: every orderer must see the same messages forever.
       deny_delete: true,
@@ -150,27 +134,24 @@ export class ChannelLog {
   }
 
   /**
-   * Appends `data` under `kind`, resolving once JetStream has stored it on
-   * a majority of replicas: its sequence, or the original's for a duplicate
-   * message id. ORDERER_LOG_UNAVAILABLE after the deadline; the message may
-   * then be in the log or not, and a retry with the same id is safe.
+   * Appends `data` under `kind`, resolving with its sequence once JetStream
+   * has stored it on a majority of replicas. ORDERER_LOG_UNAVAILABLE after
+   * the deadline; the message may then be in the log or not, and retrying
+   * may put it there twice. No message id is sent on purpose: nats-server
+   * before 2.11 lets each replica apply message-id deduplication on its own,
+   * which desyncs replicas across a leader change (nats-server#6415,
+   * #6486); readers skip repeated txids deterministically instead.
    */
-  async publish(
-    kind: LogKind,
-    data: Uint8Array,
-    msgID: string,
-    signal?: AbortSignal,
-  ): Promise<{ seq: number; duplicate: boolean }> {
+  async publish(kind: LogKind, data: Uint8Array, signal?: AbortSignal): Promise<number> {
     const deadline = Date.now() + this.#publishMs;
     let lastError: unknown;
     while (Date.now() < deadline && !signal?.aborted && !this.#nc.isClosed()) {
       try {
         const ack = await this.#js.publish(this.#subjects[kind], data, {
-          msgID,
           timeout: Math.min(2_000, Math.max(100, deadline - Date.now())),
           expect: { streamName: this.stream },
         });
-        return { seq: ack.seq, duplicate: ack.duplicate };
+        return ack.seq;
       } catch (err) {
         lastError = err;
         await sleep(RETRY_MS, signal);
@@ -180,15 +161,10 @@ export class ChannelLog {
   }
 
   /** `publish`, retried past its deadline until it succeeds or `signal` aborts (then it just returns). */
-  async publishUntil(
-    kind: LogKind,
-    data: Uint8Array,
-    msgID: string,
-    signal: AbortSignal,
-  ): Promise<void> {
+  async publishUntil(kind: LogKind, data: Uint8Array, signal: AbortSignal): Promise<void> {
     while (!signal.aborted && !this.#nc.isClosed()) {
       try {
-        await this.publish(kind, data, msgID, signal);
+        await this.publish(kind, data, signal);
         return;
       } catch {
         // Still unavailable: whoever waits for this message waits on.
@@ -257,6 +233,31 @@ export class ChannelLog {
   async close(): Promise<void> {
     if (!this.#nc.isClosed()) await this.#nc.close().catch(() => {});
   }
+}
+
+/**
+ * A connection to any of the servers, tried again until `deadline` (a
+ * cluster started with us may not listen yet). Once connected it reconnects
+ * forever; only this first wait is bounded, by trying rather than with
+ * waitOnFirstConnect, whose attempts would go on after we gave up.
+ */
+async function connectBy(options: ChannelLogOptions, deadline: number): Promise<NatsConnection> {
+  let lastError: unknown;
+  do {
+    try {
+      return await connect({
+        servers: [...options.servers],
+        name: options.name,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+        timeout: Math.max(100, Math.min(2_000, deadline - Date.now())),
+      });
+    } catch (err) {
+      lastError = err;
+      await sleep(RETRY_MS * 2);
+    }
+  } while (Date.now() < deadline);
+  throw unavailable(`no NATS server of ${options.servers.join(', ')} answered`, lastError);
 }
 
 /** Stops a consumer after two missed heartbeats: its server is gone and it would wait forever. */

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { type Block, type Channel, CodecError, type Ed25519Backend } from '@weft/core';
 import { admitEnvelope } from '../admission.js';
 import { BlockFeed } from '../block-feed.js';
@@ -15,13 +16,7 @@ import {
   openJetStream,
 } from './jetstream-open.js';
 import { type LogBatch, LogBatcher, type SkipReason } from './log-batcher.js';
-import {
-  decodeSignatureNote,
-  decodeTtc,
-  encodeSignatureNote,
-  encodeTtc,
-  messageIds,
-} from './log-records.js';
+import { decodeSignatureNote, decodeTtc, encodeSignatureNote, encodeTtc } from './log-records.js';
 import { TtcTimer } from './ttc-timer.js';
 
 export type { JetStreamOrdererOptions };
@@ -49,6 +44,7 @@ export class JetStreamOrderer {
   readonly #backend: Ed25519Backend | undefined;
   readonly #waiters: BroadcastWaiters;
   readonly #ttc: TtcTimer;
+  /** Aborted on close or failure: stops reading, and every publish waiting to retry. */
   readonly #reader = new AbortController();
   #reading: Promise<void> = Promise.resolve();
   /** Stream sequence of the next message to read. */
@@ -59,6 +55,8 @@ export class JetStreamOrderer {
   private constructor(opened: OpenedJetStream, options: JetStreamOrdererOptions) {
     const { channel, store, cursor } = opened;
     this.channel = channel;
+    // Each broadcast retrying a publish listens on it: thousands may, legitimately.
+    setMaxListeners(0, this.#reader.signal);
     this.#life = new OrdererLifecycle(
       channel.config.channel,
       options.maxPendingBroadcasts ?? 10_000,
@@ -73,7 +71,7 @@ export class JetStreamOrderer {
       clock: this.#clock,
       timeoutMs: channel.config.ordering.batchTimeoutMs,
       send: async (n) => {
-        await this.#log.publish('ttc', encodeTtc(n), messageIds.ttc(n), this.#reader.signal);
+        await this.#log.publish('ttc', encodeTtc(n), this.#reader.signal);
       },
     });
     this.#batcher = new LogBatcher({
@@ -89,12 +87,7 @@ export class JetStreamOrderer {
       certNotAfter: opened.cert.notAfter,
       backend: options.backend,
       publishNote: (note) =>
-        this.#log.publishUntil(
-          'sig',
-          encodeSignatureNote(note),
-          messageIds.sig(note.block, note.signer),
-          this.#reader.signal,
-        ),
+        this.#log.publishUntil('sig', encodeSignatureNote(note), this.#reader.signal),
       onStored: (block, batch) => this.#stored(block, batch),
       onFailure: (err) => this.#fail(err),
     });
@@ -146,8 +139,8 @@ export class JetStreamOrderer {
 
   /**
    * Orders one envelope: the solo orderer's admission checks, then an
-   * append to the stream (message id = txid, so a retry through any
-   * orderer is one message). Resolves once it is in a block stored here;
+   * append to the stream (a second copy, from a retry through any orderer,
+   * is skipped by every reader). Resolves once it is in a block stored here;
    * rejects with an OrdererError otherwise (ORDERER_LOG_UNAVAILABLE when
    * the log did not take it in time: it may be ordered anyway, and a retry
    * is safe).
@@ -172,12 +165,7 @@ export class JetStreamOrderer {
       }),
     });
     try {
-      const ack = await this.#log.publish('tx', envelope, messageIds.tx(txid), this.#reader.signal);
-      // JetStream kept an earlier copy that was read before this orderer was
-      // waiting and is no longer in the window: it will not be stored again.
-      if (ack.duplicate && ack.seq < this.#next && !this.#batcher.has(txid)) {
-        this.#waiters.reject(txid, this.#waiters.duplicate(txid));
-      }
+      await this.#log.publish('tx', envelope, this.#reader.signal);
     } catch (err) {
       this.#waiters.reject(txid, err);
     }

@@ -30,8 +30,8 @@ export type SkipReason = 'duplicate' | 'invalid';
  * orderer reading the same stream from the same cursor with the same window
  * cuts the same batches at the same stream positions. An envelope that is
  * not a transaction of this channel or could never fit a block is skipped,
- * and so is one whose txid is in the window: a client retry that slipped
- * past JetStream's message-id check changes nothing.
+ * and so is one whose txid is in the window: a retried publish or a
+ * client's retry through another orderer changes nothing.
  */
 export class LogBatcher {
   readonly #cutter: BlockCutter;

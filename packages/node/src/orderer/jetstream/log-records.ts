@@ -8,7 +8,6 @@ import {
   readRecord,
   readUint,
   SIGNATURE_LENGTH,
-  toHex,
 } from '@weft/core';
 import { corrupt, guardDecode } from '../store-records.js';
 
@@ -18,11 +17,10 @@ import { corrupt, guardDecode } from '../store-records.js';
  * record is decoded strictly with a size bound, and a record that does not
  * decode is skipped by every orderer alike.
  *
- * - `tx`: an envelope's bytes exactly, message id = its txid (hex), so
- *   JetStream drops a client's retry within its duplicate window.
- * - `ttc`: time to cut block n, canonical CBOR `{block: n}`, message id
- *   `ttc-n`: every orderer whose timer fires sends one, JetStream keeps
- *   mostly one, and only the first one read counts.
+ * - `tx`: an envelope's bytes exactly. A retried publish may put it there
+ *   twice; readers skip a txid they have seen (LogBatcher).
+ * - `ttc`: time to cut block n, canonical CBOR `{block: n}`: every orderer
+ *   whose timer fires sends one, and only the first one read counts.
  * - `sig`: an orderer's signature of block n, `{block, hash, signer,
  *   signature}`, for channels whose policy needs several orderers' signatures.
  */
@@ -74,13 +72,6 @@ export function decodeSignatureNote(bytes: Uint8Array): SignatureNote {
     signature: readBytes(r.signature, 'sig.signature', SIGNATURE_LENGTH),
   };
 }
-
-/** Message ids: JetStream drops a second message with the same id within its duplicate window. */
-export const messageIds = {
-  tx: (txidHex: string) => txidHex,
-  ttc: (block: number) => `ttc-${block}`,
-  sig: (block: number, signer: Uint8Array) => `sig-${block}-${toHex(signer)}`,
-};
 
 /**
  * Where an orderer resumes reading the log: stored with block `block` in

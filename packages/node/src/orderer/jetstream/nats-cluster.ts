@@ -44,6 +44,22 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/** Servers of every cluster in this process, killed when it exits so none outlives it. */
+const children = new Set<ChildProcess>();
+let exitHook = false;
+
+function track(child: ChildProcess): void {
+  if (!exitHook) {
+    exitHook = true;
+    // 'exit' handlers run synchronously, also after process.exit(): kill() is.
+    process.once('exit', () => {
+      for (const c of children) c.kill('SIGKILL');
+    });
+  }
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+}
+
 /** nats-server's config format; JSON strings are valid quoted strings in it. */
 function configText(
   spec: NatsServerSpec,
@@ -176,6 +192,7 @@ export class NatsCluster {
     });
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
+    track(child);
     child.on('error', () => {
       // Reported by #waitReady as a server that never became ready.
     });

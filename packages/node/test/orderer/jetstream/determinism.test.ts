@@ -81,8 +81,8 @@ describe('jetstream ordering: three orderers, one log, identical blocks', () => 
       const first = await Promise.all(
         txs.slice(0, 4).map((t, i) => nodes[i % 3]!.running.broadcast(t.bytes)),
       );
-      // A client retry that JetStream's message-id check did not catch (other id), twice.
-      await raw.publish('tx', txs[0]!.bytes, 'retry-1');
+      // Client retries: envelopes already ordered, in the log again.
+      await raw.publish('tx', txs[0]!.bytes);
       await raw.publish('tx', txs[1]!.bytes);
       // Garbage under each kind, another subject, a marker for an old block and one far ahead.
       await raw.publish('tx', new Uint8Array([1, 2, 3]));
@@ -102,7 +102,7 @@ describe('jetstream ordering: three orderers, one log, identical blocks', () => 
       );
       // A duplicate inside a pending batch, then the rest.
       const rest = txs.slice(4).map((t, i) => nodes[i % 3]!.running.broadcast(t.bytes));
-      await raw.publish('tx', txs[6]!.bytes, 'retry-2');
+      await raw.publish('tx', txs[6]!.bytes);
       const results = [...first, ...(await Promise.all(rest))];
       const chains = await agreedChains(nodes, results);
       const data = chains[0]!.slice(1).flatMap((b) => b.data.map(toHex));
