@@ -5,8 +5,13 @@ import { CodecError } from '../errors.js';
  * Each names the field it checks so a rejection says exactly what was wrong.
  */
 
+/** A decoded value that does not have the structure it must: CODEC_SCHEMA. */
+export function schemaError(problem: string): never {
+  throw new CodecError('CODEC_SCHEMA', problem);
+}
+
 function fail(what: string, problem: string): never {
-  throw new CodecError('CODEC_SCHEMA', `${what}: ${problem}`);
+  schemaError(`${what}: ${problem}`);
 }
 
 /** A map with exactly `required` keys plus any of `optional`; nothing else. */

@@ -8,8 +8,8 @@ import {
   readRecord,
   readString,
   readUint,
+  schemaError,
 } from '../encoding/fields.js';
-import { CodecError } from '../errors.js';
 
 /**
  * `/weft/attestations/1.0.0`: commit-attestation anti-entropy between the
@@ -47,10 +47,6 @@ export interface AttestationDigest {
   blocks: number[][];
 }
 
-function schema(problem: string): never {
-  throw new CodecError('CODEC_SCHEMA', problem);
-}
-
 export function encodeAttestationPullRequest(r: AttestationPullRequest): Uint8Array {
   const body: Record<string, CborValue> = {
     type: r.type,
@@ -69,17 +65,17 @@ export function decodeAttestationPullRequest(bytes: Uint8Array): AttestationPull
   const channel = readString(head.channel, 'pull.channel', 64);
   const from = readUint(head.from, 'pull.from');
   const count = readUint(head.count, 'pull.count');
-  if (count < 1 || count > MAX_PULL_BLOCKS) schema(`pull.count: 1..${MAX_PULL_BLOCKS}`);
-  if (!Number.isSafeInteger(from + count)) schema('pull.from: too large');
+  if (count < 1 || count > MAX_PULL_BLOCKS) schemaError(`pull.count: 1..${MAX_PULL_BLOCKS}`);
+  if (!Number.isSafeInteger(from + count)) schemaError('pull.from: too large');
   if (type === 'digest') {
-    if (head.signers !== undefined) schema('pull: unknown field signers');
+    if (head.signers !== undefined) schemaError('pull: unknown field signers');
     return { type, channel, from, count };
   }
-  if (head.signers === undefined) schema('pull: missing field signers');
+  if (head.signers === undefined) schemaError('pull: missing field signers');
   const signers = readKeys(head.signers, 'pull.signers', MAX_FETCH_SIGNERS);
-  if (signers.length === 0) schema('pull.signers: empty');
+  if (signers.length === 0) schemaError('pull.signers: empty');
   if (count * signers.length > MAX_FETCH_ATTESTATIONS)
-    schema(`pull: count x signers above ${MAX_FETCH_ATTESTATIONS}`);
+    schemaError(`pull: count x signers above ${MAX_FETCH_ATTESTATIONS}`);
   return { type, channel, from, count, signers };
 }
 
@@ -119,13 +115,13 @@ export function decodeAttestationDigest(bytes: Uint8Array): AttestationDigest {
     return readArray(b, what, signers.length).map((x) => {
       const i = readUint(x, what);
       if (i >= signers.length || i <= last)
-        schema(`${what}: indexes must ascend below ${signers.length}`);
+        schemaError(`${what}: indexes must ascend below ${signers.length}`);
       last = i;
       used.add(i);
       return i;
     });
   });
-  if (used.size !== signers.length) schema('digest.signers: a signer no block names');
+  if (used.size !== signers.length) schemaError('digest.signers: a signer no block names');
   return { signers, blocks };
 }
 
@@ -135,7 +131,7 @@ function readKeys(value: unknown, what: string, max: number): Uint8Array[] {
     readBytes(k, `${what}[${i}]`, PUBLIC_KEY_LENGTH),
   );
   for (let i = 1; i < keys.length; i++) {
-    if (compareBytes(keys[i - 1]!, keys[i]!) >= 0) schema(`${what}: keys must ascend`);
+    if (compareBytes(keys[i - 1]!, keys[i]!) >= 0) schemaError(`${what}: keys must ascend`);
   }
   return keys;
 }

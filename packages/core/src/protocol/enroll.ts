@@ -10,6 +10,7 @@ import {
   readRecord,
   readString,
   readUint,
+  schemaError,
 } from '../encoding/fields.js';
 import { CodecError } from '../errors.js';
 import {
@@ -51,10 +52,6 @@ export const MAX_ENROLL_REQUEST_BYTES = 1024;
 export const MAX_ENROLL_RESPONSE_BYTES = 8 * 1024;
 /** How far a request's `time` may be from the node's clock. */
 export const ENROLL_MAX_SKEW_MS = 5 * 60_000;
-
-function schema(problem: string): never {
-  throw new CodecError('CODEC_SCHEMA', problem);
-}
 
 // --- requests ----------------------------------------------------------------
 
@@ -165,20 +162,20 @@ const CA_FIELDS = {
 
 export function readEnrollId(value: unknown, what: string): string {
   const id = readString(value, what, 64);
-  if (!ENROLL_ID_PATTERN.test(id)) schema(`${what}: letters, digits, . _ - (at most 64)`);
+  if (!ENROLL_ID_PATTERN.test(id)) schemaError(`${what}: letters, digits, . _ - (at most 64)`);
   return id;
 }
 
 function readOrg(value: unknown, what: string): string {
   const org = readString(value, what, 64);
-  if (!NAME_PATTERN.test(org)) schema(`${what}: not an organisation name`);
+  if (!NAME_PATTERN.test(org)) schemaError(`${what}: not an organisation name`);
   return org;
 }
 
 function readSecret(value: unknown, what: string): Uint8Array {
   const secret = readBytes(value, what, undefined, MAX_ENROLL_SECRET_BYTES);
   if (secret.length < MIN_ENROLL_SECRET_BYTES)
-    schema(`${what}: shorter than ${MIN_ENROLL_SECRET_BYTES} bytes`);
+    schemaError(`${what}: shorter than ${MIN_ENROLL_SECRET_BYTES} bytes`);
   return secret;
 }
 
@@ -206,7 +203,7 @@ export function decodeCaRequest(bytes: Uint8Array): CaRequest {
   }
   const count = readUint(r.count, 'ca.count');
   if (count < 1 || count > MAX_ENROLL_REGISTRATIONS)
-    schema(`ca.count: 1..${MAX_ENROLL_REGISTRATIONS}`);
+    schemaError(`ca.count: 1..${MAX_ENROLL_REGISTRATIONS}`);
   return {
     type,
     org,

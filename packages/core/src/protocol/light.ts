@@ -28,8 +28,8 @@ import {
   readRecord,
   readString,
   readUint,
+  schemaError,
 } from '../encoding/fields.js';
-import { CodecError } from '../errors.js';
 import { isCoinKey } from '../fabcoin/coin.js';
 import { MAX_COIN_KEY_LENGTH, MAX_LABEL_LENGTH } from '../fabcoin/request.js';
 import { verifyInclusion } from '../merkle/index.js';
@@ -73,10 +73,6 @@ export const MAX_LIGHT_COIN_PAGE = 100;
 /** A coin page; the node stops a page early (with `next`) rather than exceed it. */
 export const MAX_LIGHT_COINS_BYTES = 4 * 1024 * 1024;
 
-function schema(problem: string): never {
-  throw new CodecError('CODEC_SCHEMA', problem);
-}
-
 // --- requests ----------------------------------------------------------------
 
 export type LightRequest =
@@ -117,7 +113,7 @@ export function encodeLightRequest(r: LightRequest): Uint8Array {
 
 function readRange(value: unknown, what: string, max: number): number {
   const n = readUint(value, what);
-  if (n < 1 || n > max) schema(`${what}: 1..${max}`);
+  if (n < 1 || n > max) schemaError(`${what}: 1..${max}`);
   return n;
 }
 
@@ -168,7 +164,7 @@ export function decodeLightRequest(bytes: Uint8Array): LightRequest {
 
 function readCoinKey(value: unknown, what: string): string {
   const key = readString(value, what, MAX_COIN_KEY_LENGTH);
-  if (!isCoinKey(key)) schema(`${what}: not a coin key`);
+  if (!isCoinKey(key)) schemaError(`${what}: not a coin key`);
   return key;
 }
 
@@ -197,7 +193,7 @@ export function decodeLightInfo(bytes: Uint8Array): LightInfo {
     'genesisHash',
   ]);
   const height = readUint(r.height, 'lightInfo.height');
-  if (height < 1) schema('lightInfo.height: a channel always has its genesis block');
+  if (height < 1) schemaError('lightInfo.height: a channel always has its genesis block');
   return {
     channel: readString(r.channel, 'lightInfo.channel', CHANNEL_MAX),
     height,
@@ -242,7 +238,7 @@ export function encodeLightHeader(h: LightHeader): Uint8Array {
 
 export function decodeLightHeader(bytes: Uint8Array): LightHeader {
   const b = decodeBlock(bytes, MAX_LIGHT_HEADER_BYTES);
-  if (b.data.length > 0) schema('lightHeader: holds envelopes');
+  if (b.data.length > 0) schemaError('lightHeader: holds envelopes');
   return { header: b.header, signatures: b.signatures };
 }
 
@@ -256,7 +252,7 @@ export interface LightBlock {
 
 function readCodes(value: unknown, what: string): TxCode[] {
   const codes = Array.from(readBytes(value, what, undefined, MAX_TX_PER_BLOCK));
-  for (const c of codes) if (!isTxCode(c)) schema(`${what}: unknown code ${c}`);
+  for (const c of codes) if (!isTxCode(c)) schemaError(`${what}: unknown code ${c}`);
   return codes as TxCode[];
 }
 
@@ -273,7 +269,7 @@ export function decodeLightBlock(bytes: Uint8Array): LightBlock {
   const block = decodeBlock(readBytes(r.block, 'lightBlock.block', undefined, MAX_BLOCK_BYTES));
   const codes = readCodes(r.codes, 'lightBlock.codes');
   if (codes.length !== block.data.length)
-    schema(`lightBlock.codes: ${codes.length} codes for ${block.data.length} envelopes`);
+    schemaError(`lightBlock.codes: ${codes.length} codes for ${block.data.length} envelopes`);
   return { block, codes };
 }
 
@@ -318,10 +314,10 @@ export function readLightTx(value: unknown, what = 'lightTx'): LightTx {
   const r = readRecord(value, what, ['envelope', 'block', 'index', 'treeSize', 'proof', 'codes']);
   const treeSize = readRange(r.treeSize, `${what}.treeSize`, MAX_TX_PER_BLOCK);
   const index = readUint(r.index, `${what}.index`);
-  if (index >= treeSize) schema(`${what}.index: ${index} is outside a tree of ${treeSize}`);
+  if (index >= treeSize) schemaError(`${what}.index: ${index} is outside a tree of ${treeSize}`);
   const codes = readCodes(r.codes, `${what}.codes`);
   if (codes.length !== treeSize)
-    schema(`${what}.codes: ${codes.length} codes for a tree of ${treeSize}`);
+    schemaError(`${what}.codes: ${codes.length} codes for a tree of ${treeSize}`);
   return {
     envelope: readBytes(r.envelope, `${what}.envelope`, undefined, MAX_ENVELOPE_BYTES),
     block: readUint(r.block, `${what}.block`),

@@ -13,6 +13,7 @@ import {
   type Signer,
   signAlive,
   stateTopic,
+  type TxCode,
   toHex,
   verifyAlive,
   verifyAttestation,
@@ -26,11 +27,11 @@ import { type NodeHost, peerIdFromEd25519 } from '../net/index.js';
 import type { NodeMetrics } from '../ops/index.js';
 import type { CommitPipeline } from '../pipeline/commit-pipeline.js';
 import { sleep } from '../util/sleep.js';
-import { FAULT_SILENT_ATTESTER } from './attestation-pull.js';
 import { LeaderElection } from './leader-election.js';
 import { PeerTable } from './peer-table.js';
 import { runPulls } from './pulls.js';
 import type { PeerHeight } from './state-transfer.js';
+import { gossipedAttestation } from './test-faults.js';
 
 export interface ChannelGossipOptions {
   channel: Channel;
@@ -114,12 +115,13 @@ export class ChannelGossip {
     );
   }
 
-  /** Publishes this peer's commit attestation for a block it committed. */
-  publishAttestation(attestation: Attestation): void {
-    if (FAULT_SILENT_ATTESTER) return;
+  /** Publishes this peer's commit attestation for a block it committed with `codes`. */
+  async publishAttestation(attestation: Attestation, codes: readonly TxCode[]): Promise<void> {
+    const gossiped = await gossipedAttestation(attestation, codes, this.#o.identity);
+    if (!gossiped) return;
     this.#publish(
       this.#topics.state,
-      encodeStateMessage({ type: 'attestation', attestation }),
+      encodeStateMessage({ type: 'attestation', attestation: gossiped }),
       'attestation',
     );
   }

@@ -114,7 +114,11 @@ export class ChannelRuntime {
         metrics.setLedgerHeight(this.name, e.info.height);
         for (const c of e.codes) metrics.txCommitted(this.name, txCodeName(c));
         commits.blockCommitted();
-        if (e.attestation) this.gossip?.publishAttestation(e.attestation);
+        if (e.attestation) {
+          this.gossip
+            ?.publishAttestation(e.attestation, e.codes)
+            .catch((err) => log.warn({ block: e.number, err }, 'attestation not published'));
+        }
         log.debug({ block: e.number, txs: e.codes.length }, 'block committed');
       },
       onRejected: (n, err) => log.warn({ block: n, err }, 'block rejected'),

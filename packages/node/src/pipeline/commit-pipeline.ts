@@ -12,7 +12,7 @@ import {
   signAttestation,
   type TxCheck,
   type TxCheckContext,
-  TxCode,
+  type TxCode,
   validateBlock,
   verifyBlock,
   WeftError,
@@ -21,29 +21,6 @@ import type { ChainInfo, ChannelLedger } from '../ledger/index.js';
 import { ReorderBuffer } from './reorder-buffer.js';
 
 export class PipelineError extends WeftError {}
-
-/**
- * TEST HOOK, never for production: with WEFT_FAULT_ATTEST_WRONG_CODES=1 in
- * its environment, a peer commits every block correctly (its ledger keeps
- * the true attestation; commitBlock refuses any other) but the attestation
- * it announces (CommittedEvent, which the channel gossips) states codes
- * with the first transaction's flipped (VALID <-> FABCOIN_INVALID), so
- * end-to-end tests can show the auditor naming a peer that attests wrong
- * codes (test/e2e-browser). Read once, here and nowhere else.
- */
-const FAULT_ATTEST_WRONG_CODES = process.env.WEFT_FAULT_ATTEST_WRONG_CODES === '1';
-
-async function announced(
-  attestation: Attestation | undefined,
-  codes: readonly TxCode[],
-  attester: { signer: Signer; cert: Certificate } | undefined,
-): Promise<Attestation | undefined> {
-  if (!FAULT_ATTEST_WRONG_CODES || !attestation || !attester || codes.length === 0)
-    return attestation;
-  const flipped = codes[0] === TxCode.VALID ? TxCode.FABCOIN_INVALID : TxCode.VALID;
-  const wrong = codesHash([flipped, ...codes.slice(1)]);
-  return signAttestation({ ...attestation, codesHash: wrong }, attester.signer, attester.cert);
-}
 
 export interface CommittedEvent {
   number: number;
@@ -250,7 +227,7 @@ export class CommitPipeline {
       hash: p.hash,
       codes: validation.codes,
       info,
-      attestation: await announced(attestation, validation.codes, this.#o.attester),
+      attestation,
       startedAt: p.startedAt,
     });
     for (const [height, list] of this.#waiters) {
