@@ -3,21 +3,11 @@
 // apt-get, installs Debian's `chromium`; otherwise stops with instructions.
 // Test tools never download a browser of their own.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-
-const DEFAULT_PATH = '/usr/bin/chromium';
+import { DEFAULT_CHROMIUM as DEFAULT_PATH, isExecutable } from './support/chromium.js';
 
 export class ChromiumMissingError extends Error {}
-
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function hasAptGet() {
   return spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;

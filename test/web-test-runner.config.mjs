@@ -7,28 +7,14 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { countReporter } from './reporters/wtr-count-reporter.mjs';
+import { chromiumArgs, chromiumPath } from './support/chromium.js';
 import { browserTestFiles, repoRoot } from './test-files.mjs';
 import { lightBundlePlugin } from './wtr-light-bundle.mjs';
 
-const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 const countsFile = resolve(
   repoRoot,
   process.env.WEFT_BROWSER_COUNTS ?? 'test-results/browser-counts.json',
 );
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-
-// Flags measured on this machine kind (shared/TOOLCHAIN.md): without the
-// background-networking ones Chromium keeps dialing out.
-const chromiumArgs = [
-  ...(isRoot ? ['--no-sandbox'] : []),
-  '--headless=new',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /**
  * Relative `.js` imports in TypeScript sources point at `.ts` (or `.tsx`)
@@ -69,7 +55,8 @@ export default {
   ],
   browsers: [
     chromeLauncher({
-      launchOptions: { executablePath, headless: true, args: chromiumArgs },
+      // The flags and binary of every Chromium the tests drive (support/chromium.js).
+      launchOptions: { executablePath: chromiumPath(), headless: true, args: chromiumArgs() },
     }),
   ],
   concurrency: 2,

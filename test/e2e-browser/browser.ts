@@ -5,11 +5,9 @@
 // downloads a browser. Bundling is the robust route for libp2p's CommonJS
 // dependencies (netmask...), which an unbundled ES-module dev server cannot
 // serve; the wallet UI's Vite build takes the same route.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { bundleForBrowser, launchChromium, pageHtml, servePage } from '../support/chromium.js';
 import { type LightPageApi, PAGE_GLOBAL, type PageErrorView, type PageResult } from './page-api.js';
 
 export interface PageBundle {
@@ -18,63 +16,17 @@ export interface PageBundle {
   warnings: string[];
 }
 
-/** page.ts and everything it imports as one ES module for Chromium. */
+/**
+ * page.ts and everything it imports as one ES module for Chromium. Errors
+ * fail the build; warnings are returned, for the test to assert there are none.
+ */
 export async function bundlePage(): Promise<PageBundle> {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL('./page.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    // Errors fail the build; warnings are returned, for the test to assert there are none.
-    logLevel: 'silent',
+  const { files, warnings } = await bundleForBrowser({
+    page: fileURLToPath(new URL('./page.ts', import.meta.url)),
   });
-  const [output] = result.outputFiles;
-  if (!output) throw new Error('esbuild produced no output for the page');
-  const warnings = result.warnings.map(
-    (w) => `${w.id}: ${w.text}${w.location ? ` (${w.location.file}:${w.location.line})` : ''}`,
-  );
-  return { code: output.text, warnings };
-}
-
-const HTML = `<!doctype html>
-<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>weft light e2e</title></head>
-<body><script type="module" src="/page.js"></script></body></html>
-`;
-
-async function serve(bundle: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const body = path === '/' ? HTML : path === '/page.js' ? bundle : undefined;
-    if (body === undefined) {
-      res.writeHead(404).end();
-      return;
-    }
-    const type = path === '/' ? 'text/html' : 'text/javascript';
-    res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
-    res.end(body);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
-}
-
-/** The flags of test/web-test-runner.config.mjs (shared/TOOLCHAIN.md). */
-function chromiumArgs(): string[] {
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  return [
-    ...(isRoot ? ['--no-sandbox'] : []),
-    '--headless=new',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ];
+  const code = files.get('/page.js');
+  if (code === undefined) throw new Error('esbuild produced no output for the page');
+  return { code, warnings };
 }
 
 type Api = LightPageApi;
@@ -119,15 +71,13 @@ export async function openLightPage(options: {
 }): Promise<LightPage> {
   const log = options.log ?? (() => {});
   const bundle = await bundlePage();
-  const { server, url } = await serve(bundle.code);
+  const site = await servePage(
+    pageHtml('weft light e2e', '/page.js'),
+    new Map([['/page.js', bundle.code]]),
+  );
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({
-      executablePath: options.executablePath,
-      headless: true,
-      args: chromiumArgs(),
-      timeout: 60_000,
-    });
+    browser = await launchChromium(options.executablePath, { timeout: 60_000 });
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => {
@@ -141,7 +91,7 @@ export async function openLightPage(options: {
     });
     const ready = () =>
       page.waitForFunction((name) => name in globalThis, PAGE_GLOBAL, { timeout: 30_000 });
-    await page.goto(url, { waitUntil: 'load' });
+    await page.goto(site.url, { waitUntil: 'load' });
     await ready();
     const opened = browser;
     return {
@@ -156,7 +106,7 @@ export async function openLightPage(options: {
         await target.detach();
         const cdp = await opened.newBrowserCDPSession();
         await cdp.send('Browser.grantPermissions', {
-          origin: new URL(url).origin,
+          origin: new URL(site.url).origin,
           browserContextId: targetInfo.browserContextId,
           permissions: ['durableStorage'],
         });
@@ -167,12 +117,12 @@ export async function openLightPage(options: {
       },
       async close() {
         await opened.close();
-        await closeServer(server);
+        await site.close();
       },
     };
   } catch (err) {
     await browser?.close().catch(() => {});
-    await closeServer(server);
+    await site.close();
     throw err;
   }
 }
@@ -193,9 +143,4 @@ async function callPage<K extends keyof Api>(
   )) as PageResult<Awaited<ReturnType<Api[K]>>>;
   if (!result.ok) throw new PageError(name, result.error);
   return result.value;
-}
-
-function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
 }

@@ -17,11 +17,12 @@ import { fromHex, randomSecretKey, signerFromSecret, toHex } from '@weft/core';
 import { DEFAULT_MNEMONIC_WORDS, DEFAULT_PBKDF2_ITERATIONS, isValidMnemonic } from '@weft/light';
 import { after, assert, before, describe, it } from '@weft/test/harness';
 import { until } from '../../packages/node/test/e2e/test-network.js';
+import { chromiumPath } from '../support/chromium.js';
 import { type LightPage, openLightPage, PageError } from './browser.js';
 import { BrowserE2ENetwork, FAULTY } from './network.js';
 import type { AuditView, BalanceView, PageErrorView, TxView } from './page-api.js';
 
-const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
+const CHROMIUM = chromiumPath();
 const DB = 'weft-e2e-headers';
 const VAULTS = 'weft-e2e-vaults';
 const PASSPHRASE = 'a passphrase for the e2e wallets';

@@ -1,18 +1,18 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser),
-// with the flags of test/web-test-runner.config.mjs (shared/TOOLCHAIN.md). Each wallet holder gets
+// with the flags of test/support/chromium.js (shared/TOOLCHAIN.md). Each wallet holder gets
 // their own browser context: their own IndexedDB, as two people would.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { chromiumArgs } from '../../packages/node/src/bench/browser-bench.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 
 /** Screenshots land here (test artifacts; the README shows copies). */
 export const SHOTS_DIR = fileURLToPath(new URL('../../test-results/wallet-ui/', import.meta.url));
 
 export async function launch(executablePath: string): Promise<Browser> {
   await mkdir(SHOTS_DIR, { recursive: true });
-  return chromium.launch({ executablePath, headless: true, args: chromiumArgs(), timeout: 60_000 });
+  return launchChromium(executablePath, { timeout: 60_000 });
 }
 
 export interface Holder {

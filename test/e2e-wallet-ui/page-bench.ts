@@ -21,9 +21,10 @@ import {
   startUiServer,
   type UiServer,
 } from '../../packages/node/src/up/ui-server.js';
+import { chromiumPath } from '../support/chromium.js';
 import { launch, newHolder } from './browser.js';
 
-const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
+const CHROMIUM = chromiumPath();
 const { values } = parseArgs({
   options: {
     blocks: { type: 'string', default: '10000' },

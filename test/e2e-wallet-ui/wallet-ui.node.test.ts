@@ -11,11 +11,12 @@ import { readFile } from 'node:fs/promises';
 import { createMnemonic } from '@weft/light';
 import { after, assert, before, describe, it } from '@weft/test/harness';
 import type { Browser } from 'playwright-core';
+import { chromiumPath } from '../support/chromium.js';
 import { type Holder, launch, newHolder, screenshot } from './browser.js';
 import { startUiNetwork, type UiNetwork } from './ui-network.js';
 import * as ui from './ui-steps.js';
 
-const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium';
+const CHROMIUM = chromiumPath();
 const PASSPHRASE = 'correct horse battery staple';
 
 describe('wallet UI in Chromium against a weft up network', () => {

@@ -1,11 +1,15 @@
-import { accessSync, constants } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WeftError } from '@weft/core';
-import { build } from 'esbuild';
-import { type Browser, chromium } from 'playwright-core';
+import {
+  bundleForBrowser,
+  chromiumPath as chromiumPathOf,
+  isExecutable,
+  launchChromium,
+  pageHtml,
+  servePage,
+} from '@weft/test/chromium';
+import type { Browser } from 'playwright-core';
 import type {
   BrowserBenchOptions,
   BrowserRuntimeReport,
@@ -15,81 +19,25 @@ import type {
 // The Chromium half of `pnpm bench:light`: bundles browser-entry.ts (and its
 // workers) with esbuild, serves them from 127.0.0.1 (a secure context, so
 // WebCrypto is there), and drives the system Chromium with playwright-core,
-// which never downloads a browser.
+// which never downloads a browser (all through @weft/test/chromium).
 
 /** CHROME_PATH, else Debian's /usr/bin/chromium; never installs one. */
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
-  const path = env.CHROME_PATH || '/usr/bin/chromium';
-  try {
-    accessSync(path, constants.X_OK);
-  } catch {
+  const path = chromiumPathOf(env);
+  if (!isExecutable(path)) {
     throw new WeftError('BENCH_NO_CHROMIUM', `no Chromium at ${path}; set CHROME_PATH`);
   }
   return path;
 }
 
-/** Flags Debian's Chromium needs on this machine kind (shared/TOOLCHAIN.md). */
-function chromiumArgs(): string[] {
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  return [
-    ...(isRoot ? ['--no-sandbox'] : []),
-    '--headless=new',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ];
-}
-
 /** The page's scripts, by URL path, as browser ES modules. */
 async function bundle(): Promise<Map<string, string>> {
   const entry = (name: string) => fileURLToPath(new URL(name, import.meta.url));
-  const result = await build({
-    entryPoints: {
-      bench: entry('./browser-entry.ts'),
-      'pool-worker': entry('./pool-worker.browser.ts'),
-    },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    outdir: '/',
-    write: false,
-    logLevel: 'silent',
+  const { files } = await bundleForBrowser({
+    bench: entry('./browser-entry.ts'),
+    'pool-worker': entry('./pool-worker.browser.ts'),
   });
-  return new Map(result.outputFiles.map((f) => [f.path, f.text]));
-}
-
-const PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>weft light bench</title></head>
-<body><script type="module" src="/bench.js"></script></body></html>
-`;
-
-async function serve(files: Map<string, string>): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const body = path === '/' ? PAGE : files.get(path);
-    if (body === undefined) {
-      res.writeHead(404).end();
-      return;
-    }
-    const type = path === '/' ? 'text/html' : 'text/javascript';
-    res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
-    res.end(body);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}/` };
-}
-
-function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
+  return files;
 }
 
 export interface ChromiumRunOptions extends BrowserBenchOptions {
@@ -104,7 +52,7 @@ export interface ChromiumRunOptions extends BrowserBenchOptions {
 export async function runChromiumLightBench(o: ChromiumRunOptions): Promise<BrowserRuntimeReport> {
   const { log = () => {}, timeoutMs = 10 * 60_000, profilePath, ...options } = o;
   const executablePath = chromiumPath();
-  const { server, url } = await serve(await bundle());
+  const site = await servePage(pageHtml('weft light bench', '/bench.js'), await bundle());
   let browser: Browser | undefined;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -114,7 +62,7 @@ export async function runChromiumLightBench(o: ChromiumRunOptions): Promise<Brow
     );
   });
   const run = async (): Promise<BrowserRuntimeReport> => {
-    browser = await chromium.launch({ executablePath, headless: true, args: chromiumArgs() });
+    browser = await launchChromium(executablePath);
     const page = await browser.newPage();
     page.on('pageerror', (err) => log(`page error: ${err.message}`));
     page.on('console', (msg) => {
@@ -122,7 +70,7 @@ export async function runChromiumLightBench(o: ChromiumRunOptions): Promise<Brow
     });
     const logName = 'weftBenchLog' satisfies keyof LightBenchPageGlobals;
     await page.exposeFunction(logName, (line: string) => log(line));
-    await page.goto(url, { waitUntil: 'load' });
+    await page.goto(site.url, { waitUntil: 'load' });
     await page.waitForFunction(() => 'weftLightBench' in globalThis);
     // The page marks its timed rounds with console.profile, so set-up and the limit stay out.
     const profiles: Promise<void>[] = [];
@@ -147,6 +95,6 @@ export async function runChromiumLightBench(o: ChromiumRunOptions): Promise<Brow
   } finally {
     clearTimeout(timer);
     await (browser as Browser | undefined)?.close().catch(() => {});
-    await closeServer(server);
+    await site.close();
   }
 }

@@ -37,7 +37,11 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): ChromiumLook
     : { skipped: `no Chromium at ${DEFAULT_CHROMIUM}; set CHROME_PATH` };
 }
 
-/** Flags Debian's Chromium needs on this machine kind (shared/TOOLCHAIN.md). */
+/**
+ * Flags Debian's Chromium needs on this machine kind (shared/TOOLCHAIN.md).
+ * The tests' copy is test/support/chromium.js: keep the two alike (this is
+ * @weft/node's own source, and @weft/test only a devDependency of it).
+ */
 export function chromiumArgs(): string[] {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   return [
