@@ -42,9 +42,12 @@ export {
   type Role as PolicyRole,
   type Signer as PolicySigner,
 } from './policy/index.js';
+export * from './promise-with-resolvers.js';
 export * from './protocol/index.js';
+export * from './sleep.js';
 export * from './tx/endorsement.js';
 export * from './tx/envelope.js';
+export * from './tx/envelope-pack.js';
 export * from './tx/proposal.js';
 export * from './tx/rwset.js';
 export * from './validate/codes.js';

@@ -5,6 +5,7 @@ import { encodeLengthPrefixed } from './length-prefix.js';
 
 export * from './frames.js';
 export * from './length-prefix.js';
+export * from './net-codes.js';
 
 /** One frame as it travels on a stream: varint(length) || kind || payload. */
 export function encodeFrameMessage(frame: Frame): Uint8Array {

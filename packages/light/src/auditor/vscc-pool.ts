@@ -2,6 +2,7 @@ import {
   type Channel,
   type ChannelConfig,
   checkAllInline,
+  packEnvelopes,
   type TxCheck,
   type TxCheckContext,
 } from '@weft/core';
@@ -98,7 +99,7 @@ export function vsccWorkerPool(ports: readonly VsccPort[]): CheckAll {
       configs.set(p.ctx.channel, config);
     }
     const id = nextId++;
-    const { buffer, ends } = pack(p.data);
+    const { buffer, ends } = packEnvelopes(p.data);
     w.pending.set(id, p);
     try {
       if (!w.configs.has(config)) {
@@ -127,20 +128,4 @@ export function vsccWorkerPool(ports: readonly VsccPort[]): CheckAll {
     );
     return parts.flat();
   };
-}
-
-function pack(data: readonly Uint8Array[]): { buffer: ArrayBuffer; ends: Uint32Array } {
-  const ends = new Uint32Array(data.length);
-  let total = 0;
-  data.forEach((d, i) => {
-    total += d.length;
-    ends[i] = total;
-  });
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const d of data) {
-    bytes.set(d, at);
-    at += d.length;
-  }
-  return { buffer: bytes.buffer, ends };
 }

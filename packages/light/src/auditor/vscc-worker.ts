@@ -3,7 +3,7 @@ import {
   checkTx,
   type Ed25519Backend,
   loadChannel,
-  type TxCheck,
+  unpackEnvelopes,
   WeftError,
 } from '@weft/core';
 import type { FromVsccWorker, ToVsccWorker } from './vscc-pool.js';
@@ -29,14 +29,10 @@ export function vsccWorkerHandler(
     try {
       const channel = await channels.get(m.config);
       if (!channel) throw new WeftError('VSCC_NO_CONFIG', `no channel config ${m.config}`);
-      const all = new Uint8Array(m.buffer);
-      let start = 0;
-      const checks: Promise<TxCheck>[] = [];
-      for (const end of m.ends) {
-        // A copy each: what the checks keep (txid, writes) then pins one envelope, not the chunk.
-        checks.push(checkTx(all.slice(start, end), { channel, at: m.at, backend }));
-        start = end;
-      }
+      // A copy each: what the checks keep (txid, writes) then pins one envelope, not the chunk.
+      const checks = unpackEnvelopes(m.buffer, m.ends).map((view) =>
+        checkTx(view.slice(), { channel, at: m.at, backend }),
+      );
       return { type: 'checked', id: m.id, checks: await Promise.all(checks) };
     } catch (err) {
       const code = err instanceof WeftError ? err.code : 'VSCC_WORKER_FAILED';

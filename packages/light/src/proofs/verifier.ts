@@ -7,6 +7,7 @@ import {
   lightTxIncluded,
   type ParsedTx,
   parseTx,
+  sleep,
   TxCode,
   toHex,
   txCodeName,
@@ -197,16 +198,4 @@ export class ProofVerifier {
     if (n >= this.chain.height) await this.chain.sync({ signal: options.signal });
     return this.chain.header(n);
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

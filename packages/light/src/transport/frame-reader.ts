@@ -1,5 +1,5 @@
 import type { Stream } from '@libp2p/interface';
-import { StreamMessageReader, WireError } from '@weft/core';
+import { StreamMessageReader, WireError, wireErrorNetCode } from '@weft/core';
 import { TransportError } from '../errors.js';
 import { type Deadline, waitFor } from './deadline.js';
 
@@ -25,13 +25,7 @@ export class FrameReader {
 export function wireToTransport(err: unknown): TransportError {
   if (err instanceof TransportError) return err;
   if (err instanceof WireError) {
-    const code =
-      err.code === 'WIRE_TOO_LARGE'
-        ? 'NET_TOO_LARGE'
-        : err.code === 'WIRE_TRUNCATED'
-          ? 'NET_CLOSED'
-          : 'NET_MALFORMED';
-    return new TransportError(code, err.message, { cause: err });
+    return new TransportError(wireErrorNetCode(err), err.message, { cause: err });
   }
   const message = err instanceof Error ? err.message : String(err);
   return new TransportError('NET_CLOSED', message, { cause: err });

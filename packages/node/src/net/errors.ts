@@ -1,4 +1,4 @@
-import { WeftError, WireError } from '@weft/core';
+import { WeftError, WireError, wireErrorNetCode } from '@weft/core';
 
 /**
  * Codes raised by the network layer itself. A protocol's handler may send
@@ -32,13 +32,7 @@ export class NetError extends WeftError {
 
 /** The net-level view of a framing violation seen on a stream. */
 export function netErrorFromWire(err: WireError): NetError {
-  const code =
-    err.code === 'WIRE_TOO_LARGE'
-      ? 'NET_TOO_LARGE'
-      : err.code === 'WIRE_TRUNCATED'
-        ? 'NET_CLOSED'
-        : 'NET_MALFORMED';
-  return new NetError(code, err.message, { cause: err });
+  return new NetError(wireErrorNetCode(err), err.message, { cause: err });
 }
 
 /** Anything thrown while talking to a peer, as a NetError (already-typed errors pass through). */

@@ -1,3 +1,4 @@
+import { installPromiseWithResolvers } from '@weft/core';
 import { WebSocket as NodeWebSocket } from 'ws';
 
 /**
@@ -7,21 +8,7 @@ import { WebSocket as NodeWebSocket } from 'ws';
  */
 
 // libp2p 3 calls Promise.withResolvers (ES2024); Node 20 lacks it and fails at start.
-if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
-  Object.defineProperty(Promise, 'withResolvers', {
-    configurable: true,
-    writable: true,
-    value: function withResolvers<T>(this: PromiseConstructor) {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new this<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
+installPromiseWithResolvers();
 
 // @libp2p/websockets dials with the global WebSocket, which Node 20 has only
 // behind --experimental-websocket; without it every ws:// dial throws

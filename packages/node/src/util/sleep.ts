@@ -1,16 +1,7 @@
-/** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+import { sleep } from '@weft/core';
+
+// sleep lives in core (the light client waits the same way); re-exported for the node's modules.
+export { sleep };
 
 /** `promise`, or `undefined` once `ms` have passed or `signal` aborted, whichever is first. */
 export async function within<T>(

@@ -1,7 +1,7 @@
 import type { ResourceLimits } from 'node:worker_threads';
-import type { TxCheck, TxCheckContext } from '@weft/core';
+import { packEnvelopes, type TxCheck, type TxCheckContext } from '@weft/core';
 import { VsccPoolError } from './errors.js';
-import { type FromWorker, packEnvelopes, type WorkerFault } from './protocol.js';
+import type { FromWorker, WorkerFault } from './protocol.js';
 import { RateMeter } from './rate.js';
 import { DEFAULT_WORKER_LIMITS, type SpawnInit } from './spawn.js';
 import {

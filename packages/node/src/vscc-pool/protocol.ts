@@ -58,37 +58,3 @@ export class Lru<V> {
     }
   }
 }
-
-/**
- * Copies a chunk's envelopes into one ArrayBuffer so they cross to the
- * worker as a single transfer. The block's own arrays are never transferred:
- * the caller still needs them (and they may be views into a larger buffer).
- */
-export function packEnvelopes(data: readonly Uint8Array[]): {
-  buffer: ArrayBuffer;
-  ends: Uint32Array;
-} {
-  const ends = new Uint32Array(data.length);
-  let total = 0;
-  for (const [i, bytes] of data.entries()) {
-    total += bytes.length;
-    ends[i] = total;
-  }
-  const packed = new Uint8Array(total);
-  let offset = 0;
-  for (const bytes of data) {
-    packed.set(bytes, offset);
-    offset += bytes.length;
-  }
-  return { buffer: packed.buffer, ends };
-}
-
-export function unpackEnvelopes(buffer: ArrayBuffer, ends: Uint32Array): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let start = 0;
-  for (const end of ends) {
-    out.push(new Uint8Array(buffer, start, end - start));
-    start = end;
-  }
-  return out;
-}

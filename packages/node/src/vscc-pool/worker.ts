@@ -9,6 +9,7 @@ import {
   MAX_BLOCK_BYTES,
   readChannelConfig,
   type TxCheck,
+  unpackEnvelopes,
   verifyStrict,
   WeftError,
 } from '@weft/core';
@@ -18,7 +19,6 @@ import {
   type FromWorker,
   Lru,
   type ToWorker,
-  unpackEnvelopes,
   WORKER_CHANNEL_CACHE,
   type WorkerFault,
 } from './protocol.js';
