@@ -25,6 +25,11 @@ export interface LabelBalance {
   unverifiable: bigint;
 }
 
+/** The coins a spend may take: attested valid, and held by no spend awaiting a verdict. */
+export function spendableCoins<C extends WalletCoin>(coins: readonly C[]): C[] {
+  return coins.filter((c) => c.status === 'valid' && !c.locked);
+}
+
 const ZERO: LabelBalance = { spendable: 0n, locked: 0n, pending: 0n, unverifiable: 0n };
 
 function bucket(c: WalletCoin): keyof LabelBalance | undefined {

@@ -3,7 +3,7 @@ import type { HeaderChain } from '../chain/header-chain.js';
 import { type EnrollTransport, enroll as requestCertificate } from '../enroll/enroll.js';
 import type { ProofVerifier } from '../proofs/verifier.js';
 import type { CallOptions, LightTransport } from '../transport/transport.js';
-import { balancesOf, type LabelBalance, type WalletCoin } from './balance.js';
+import { balancesOf, type LabelBalance, spendableCoins, type WalletCoin } from './balance.js';
 import { selectCoins } from './coin-selection.js';
 import { WalletError } from './errors.js';
 import {
@@ -14,6 +14,7 @@ import {
   type SpendRecord,
   type WalletJournal,
 } from './journal.js';
+import type { WalletKey } from './keys.js';
 import { scanOwnerKeys } from './owner-scan.js';
 import { PendingSpends, type SpendResult } from './pending.js';
 import { checkOrder, enrolledAuthor, type SpendOrder, signSpend } from './spend-builder.js';
@@ -134,14 +135,18 @@ export class FabcoinWallet {
 
   /** A fresh owner key to be paid on (recorded as handed out before it is returned). */
   async receive(): Promise<ReceiveInfo> {
-    const key = await this.session.nextOwnerKey(this.account);
-    const certificate = this.session.metadata().enrollment?.certificate;
-    return {
-      index: key.index,
-      ownerKey: toHex(key.publicKey),
-      publicKey: key.publicKey,
-      ...(certificate ? { certificate } : {}),
-    };
+    return this.#receiveInfo(await this.session.nextOwnerKey(this.account));
+  }
+
+  /**
+   * The owner key last handed out (keys may be paid more than once), or a
+   * fresh one when none was: offering a new key on every visit would run
+   * past the gap limit a restore scans.
+   */
+  async currentReceive(): Promise<ReceiveInfo> {
+    const next = this.session.metadata().accounts[this.account]?.nextIndex ?? 0;
+    if (next === 0) return this.receive();
+    return this.#receiveInfo(await this.session.ownerKey(next - 1, this.account));
   }
 
   /**
@@ -204,8 +209,11 @@ export class FabcoinWallet {
       throw new WalletError('WALLET_TOO_MANY_PENDING', 'too many spends await a verdict');
     }
     const { coins } = await this.coins(options);
-    const spendable = coins.filter((c) => c.status === 'valid' && !c.locked);
-    const selection = selectCoins({ coins: spendable, label: order.label, amount: order.amount });
+    const selection = selectCoins({
+      coins: spendableCoins(coins),
+      label: order.label,
+      amount: order.amount,
+    });
     const outputs: Coin[] = [{ amount: order.amount, owner: order.to, label: order.label }];
     if (selection.change > 0n) {
       const changeKey = await this.session.nextOwnerKey(this.account);
@@ -237,6 +245,16 @@ export class FabcoinWallet {
     // Locked before anything is sent: a crash after submitting must not free the inputs.
     await this.session.updateMetadata((m) => ({ ...m, journal: addPending(m.journal, pending) }));
     return { signed, pending };
+  }
+
+  #receiveInfo(key: WalletKey): ReceiveInfo {
+    const certificate = this.session.metadata().enrollment?.certificate;
+    return {
+      index: key.index,
+      ownerKey: toHex(key.publicKey),
+      publicKey: key.publicKey,
+      ...(certificate ? { certificate } : {}),
+    };
   }
 
   /** Records owner keys a scan found in use, so receive() never hands one out again. */

@@ -2,7 +2,13 @@
 // its stores (IndexedDB, abstract-level), the auto-locking session, and the
 // Fabcoin wallet over them (verified coins and balances, local spends).
 
-export { type BalancesOptions, balancesOf, type LabelBalance, type WalletCoin } from './balance.js';
+export {
+  type BalancesOptions,
+  balancesOf,
+  type LabelBalance,
+  spendableCoins,
+  type WalletCoin,
+} from './balance.js';
 export {
   type CoinSelection,
   type SelectableCoin,

@@ -61,14 +61,10 @@ export interface SpendResult {
 
 export class PendingSpends {
   readonly #o: PendingSpendsOptions;
-  readonly #session: WalletSession;
-  readonly #now: () => number;
   readonly #expiryMs: number;
 
   constructor(options: PendingSpendsOptions) {
     this.#o = options;
-    this.#session = options.session;
-    this.#now = options.now;
     this.#expiryMs = options.expiryMs ?? DEFAULT_PENDING_EXPIRY_MS;
   }
 
@@ -132,7 +128,7 @@ export class PendingSpends {
   }
 
   list(): readonly PendingSpend[] {
-    return this.#session.metadata().journal?.pending ?? [];
+    return this.#o.session.metadata().journal?.pending ?? [];
   }
 
   /**
@@ -145,7 +141,7 @@ export class PendingSpends {
     if (verdict.status === 'invalid') {
       return this.settle(spend.txid, 'invalid', verdict.block, txCodeName(verdict.code));
     }
-    if (verdict.status === 'pending' && this.#now() - spend.submittedAt >= this.#expiryMs) {
+    if (verdict.status === 'pending' && this.#o.now() - spend.submittedAt >= this.#expiryMs) {
       return this.settle(spend.txid, 'expired');
     }
     return undefined;
@@ -171,11 +167,11 @@ export class PendingSpends {
   ): Promise<SpendRecord | undefined> {
     const result = {
       outcome,
-      settledAt: this.#now(),
+      settledAt: this.#o.now(),
       ...(block !== undefined ? { block } : {}),
       ...(reason !== undefined ? { reason } : {}),
     };
-    const meta = await this.#session.updateMetadata((m) => ({
+    const meta = await this.#o.session.updateMetadata((m) => ({
       ...m,
       journal: settleSpend(m.journal, txid, result),
     }));

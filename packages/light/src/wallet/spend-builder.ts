@@ -14,6 +14,7 @@ import {
   signProposal,
 } from '@weft/core';
 import { WalletError } from './errors.js';
+import { LABEL_PATTERN } from './vault-contents.js';
 import type { WalletSession } from './wallet-session.js';
 
 /** What a holder asks for: `amount` of `label` to the owner key `to`. */
@@ -29,9 +30,6 @@ export interface CheckedOrder {
   label: string;
   amount: bigint;
 }
-
-/** Core's Fabcoin label rule (fabcoin/rules.ts). */
-const LABEL_PATTERN = new RegExp(`^[A-Za-z0-9]{1,${MAX_LABEL_LENGTH}}$`);
 
 /** Refuses, before any coin is touched, what the network would refuse anyway. */
 export function checkOrder(order: SpendOrder): CheckedOrder {

@@ -33,8 +33,11 @@ export const MAX_BIP39_PASSPHRASE = 256;
  */
 export const MAX_CONTENTS_BYTES = 48 * 1024;
 
-/** Core's Fabcoin label rule (fabcoin/rules.ts), so the wallet never follows a label no coin can carry. */
-const LABEL_PATTERN = new RegExp(`^[A-Za-z0-9]{1,${MAX_LABEL_LENGTH}}$`);
+/**
+ * Core's Fabcoin label rule (fabcoin/rules.ts), so the wallet never follows
+ * or spends a label no coin can carry.
+ */
+export const LABEL_PATTERN = new RegExp(`^[A-Za-z0-9]{1,${MAX_LABEL_LENGTH}}$`);
 
 export interface WalletAccount {
   /** The holder's name for it ("Savings"); the account number is its position in the list. */

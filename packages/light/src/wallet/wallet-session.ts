@@ -127,8 +127,7 @@ export class WalletSession {
 
   /** True when locked; notices an overdue idle lock even if its timer was delayed (sleep). */
   get isLocked(): boolean {
-    this.expireIfIdle();
-    return this.state === null;
+    return !this.open();
   }
 
   /** Opens the stored vault; raises WALLET_NOT_FOUND, WALLET_BAD_PASSPHRASE, WALLET_CORRUPT... */
@@ -136,7 +135,7 @@ export class WalletSession {
     // Taken now, not when the queue reaches it: a lock() right after this call cancels it.
     const locks = this.locks;
     return this.serial(async () => {
-      const opened = await openVault(await this.storedRecord(), passphrase, this.options.policy);
+      const opened = await this.openStored(passphrase);
       const report: UnlockReport = { kdfUpgraded: false };
       if (opened.upgraded) {
         try {
@@ -220,15 +219,14 @@ export class WalletSession {
   revealMnemonic(passphrase: string): Promise<string> {
     return this.serial(async () => {
       this.require();
-      const opened = await openVault(await this.storedRecord(), passphrase, this.options.policy);
-      return opened.contents.mnemonic;
+      return (await this.openStored(passphrase)).contents.mnemonic;
     });
   }
 
   /** Re-encrypts the vault under a new passphrase (new salt, the policy's iterations). */
   changePassphrase(current: string, next: string): Promise<void> {
     return this.serial(async () => {
-      const opened = await openVault(await this.storedRecord(), current, this.options.policy);
+      const opened = await this.openStored(current);
       const { record, key } = await createVault(opened.contents, next, this.options.policy);
       await this.store.put(this.name, record);
       // The session's contents are the stored ones (changes are serialised): same plaintext.
@@ -288,10 +286,11 @@ export class WalletSession {
     state.contents = contents;
   }
 
-  private async storedRecord(): Promise<Uint8Array> {
+  /** The stored vault, opened with `passphrase` (WALLET_NOT_FOUND when there is none). */
+  private async openStored(passphrase: string) {
     const record = await this.store.get(this.name);
     if (record === undefined) throw new WalletError('WALLET_NOT_FOUND', `no wallet "${this.name}"`);
-    return record;
+    return openVault(record, passphrase, this.options.policy);
   }
 
   /** Ends the current unlock (if any): zeroes secrets, drops references. */

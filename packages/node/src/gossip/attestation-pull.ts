@@ -12,14 +12,6 @@ import {
 } from './attestation-exchange.js';
 import type { PeerHeight } from './state-transfer.js';
 
-/**
- * TEST HOOK, never for production: with WEFT_FAULT_SILENT_ATTESTER=1 in its
- * environment a peer never publishes its commit attestations on the state
- * topic (as if every such message were lost), so the other peers can have
- * them only by pull. Read once, here and nowhere else (ChannelGossip).
- */
-export const FAULT_SILENT_ATTESTER = process.env.WEFT_FAULT_SILENT_ATTESTER === '1';
-
 export interface AttestationPullOptions {
   host: NodeHost;
   channel: Channel;
@@ -61,7 +53,7 @@ export class AttestationPull {
   #backlog: [number, number][] = [];
   #sweepEnd = 0;
   #turn = 0;
-  readonly #refused = new Map<string, true>();
+  readonly #refused = new Set<string>();
   readonly #x: ExchangeContext;
 
   constructor(options: AttestationPullOptions) {
@@ -81,7 +73,7 @@ export class AttestationPull {
         has: (key) => refused.has(key),
         add: (key) => {
           if (refused.size >= REFUSED_MEMORY) refused.delete(refused.keys().next().value!);
-          refused.set(key, true);
+          refused.add(key);
         },
       },
     };

@@ -2,6 +2,7 @@ import {
   type Attestation,
   decodeAttestation,
   encodeAttestation,
+  equalBytes,
   PUBLIC_KEY_LENGTH,
   toHex,
 } from '@weft/core';
@@ -68,11 +69,7 @@ export async function attestationsBy(
     out.push(
       guardDecode(channel, what, () => {
         const a = decodeAttestation(asView(v));
-        if (
-          a.number !== number ||
-          a.channel !== channel ||
-          toHex(a.signer.publicKey) !== toHex(signer)
-        )
+        if (a.number !== number || a.channel !== channel || !equalBytes(a.signer.publicKey, signer))
           throw corrupt(channel, what, 'an attestation is filed under the wrong key');
         return a;
       }),

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { isHex64 } from '../ui/format.js';
 
 export type WalletView =
   | 'home'
@@ -41,16 +42,14 @@ export function parseRoute(hash: string): Route {
       return { page: 'wallet', view: 'home' };
     case 'wallet': {
       const view = (arg || 'home') as WalletView;
-      return WALLET_VIEWS.includes(view) ? { page: 'wallet', view } : { page: 'notfound', path };
+      return WALLET_VIEWS.includes(view) ? { page: 'wallet', view } : notFound(path);
     }
     case 'explorer':
       return { page: 'explorer' };
     case 'block':
       return /^\d{1,15}$/.test(arg) ? { page: 'block', number: Number(arg) } : notFound(path);
     case 'tx':
-      return /^[0-9a-fA-F]{64}$/.test(arg)
-        ? { page: 'tx', txid: arg.toLowerCase() }
-        : notFound(path);
+      return isHex64(arg) ? { page: 'tx', txid: arg.toLowerCase() } : notFound(path);
     case 'search':
       return { page: 'search', query: decoded };
     case 'audit':

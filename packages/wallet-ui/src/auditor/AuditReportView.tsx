@@ -2,6 +2,7 @@ import type { AuditReport } from '@weft/core';
 import { formatAmount } from '../ui/format.js';
 import { Hex } from '../ui/Hex.js';
 import { BlockLink } from '../ui/links.js';
+import { Table } from '../ui/Table.js';
 import { download, reportFile } from './report-file.js';
 
 /** The auditor's findings: verdict, totals, codes, coins, and every disagreement with its signer. */
@@ -42,39 +43,26 @@ export function AuditReportView({ report }: { report: AuditReport }) {
         </dd>
       </dl>
       {Object.keys(t.coins).length > 0 ? (
-        <div class="table-wrap">
-          <table>
-            <caption>Coins by label</caption>
-            <thead>
-              <tr>
-                <th scope="col">Label</th>
-                <th scope="col" class="num">
-                  Minted
-                </th>
-                <th scope="col" class="num">
-                  Spent
-                </th>
-                <th scope="col" class="num">
-                  Unspent
-                </th>
-                <th scope="col" class="num">
-                  Unspent coins
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {Object.entries(t.coins).map(([label, c]) => (
-                <tr key={label}>
-                  <th scope="row">{label}</th>
-                  <td class="num">{formatAmount(BigInt(c.minted))}</td>
-                  <td class="num">{formatAmount(BigInt(c.spent))}</td>
-                  <td class="num">{formatAmount(BigInt(c.unspent))}</td>
-                  <td class="num">{c.unspentCoins}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          caption="Coins by label"
+          columns={[
+            'Label',
+            { num: 'Minted' },
+            { num: 'Spent' },
+            { num: 'Unspent' },
+            { num: 'Unspent coins' },
+          ]}
+        >
+          {Object.entries(t.coins).map(([label, c]) => (
+            <tr key={label}>
+              <th scope="row">{label}</th>
+              <td class="num">{formatAmount(BigInt(c.minted))}</td>
+              <td class="num">{formatAmount(BigInt(c.spent))}</td>
+              <td class="num">{formatAmount(BigInt(c.unspent))}</td>
+              <td class="num">{c.unspentCoins}</td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
       {report.disagreements.length > 0 ? (
         <>

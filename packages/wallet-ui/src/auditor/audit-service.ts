@@ -8,7 +8,6 @@ export type AuditPhase = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface AuditState {
   phase: AuditPhase;
-  startedAt?: number;
   /** When the last progress was published (ms, performance clock). */
   elapsedMs: number;
   /** The height the node announced. */
@@ -54,7 +53,7 @@ export class AuditService {
         perBlock: perBlock.slice(),
       });
     };
-    this.state.set({ ...IDLE, phase: 'running', startedAt: Date.now() });
+    this.state.set({ ...IDLE, phase: 'running' });
     const onProgress = (p: AuditProgress) => {
       perBlock[p.block] = p.txs - (last?.txs ?? 0);
       last = p;

@@ -1,10 +1,12 @@
 import { formatPolicy } from '@weft/core';
+import { routeHref } from '../app/route.js';
 import { useConnection } from '../network/use-connection.js';
 import { ErrorBox } from '../ui/ErrorBox.js';
 import { formatTime } from '../ui/format.js';
 import { Hex } from '../ui/Hex.js';
 import { TxLink } from '../ui/links.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
+import { Table } from '../ui/Table.js';
 import { useAsync } from '../ui/use-async.js';
 import { byOrg, type ExplorerBlock, loadBlock } from './block-data.js';
 import { outputsTotal } from './tx-summary.js';
@@ -19,13 +21,14 @@ export function BlockPage({ number }: { number: number }) {
   );
   const b = block.value;
   const policy = client?.chain.channel?.policies.attestation;
+  const href = (n: number) => routeHref({ page: 'block', number: n });
   return (
     <section>
       <div class="title-row">
         <h1>Block #{number}</h1>
         <nav aria-label="Blocks" class="row">
-          {number > 0 ? <a href={`#/block/${number - 1}`}>← #{number - 1}</a> : null}
-          {number + 1 < height ? <a href={`#/block/${number + 1}`}>#{number + 1} →</a> : null}
+          {number > 0 ? <a href={href(number - 1)}>← #{number - 1}</a> : null}
+          {number + 1 < height ? <a href={href(number + 1)}>#{number + 1} →</a> : null}
         </nav>
       </div>
       <ErrorBox error={block.error} />
@@ -40,7 +43,7 @@ export function BlockPage({ number }: { number: number }) {
             <dt>Previous</dt>
             <dd>
               {number > 0 ? (
-                <a href={`#/block/${number - 1}`}>
+                <a href={href(number - 1)}>
                   <Hex value={b.previousHash} />
                 </a>
               ) : (
@@ -69,35 +72,23 @@ export function BlockPage({ number }: { number: number }) {
             <Attestations b={b} policy={policy ? formatPolicy(policy) : undefined} />
           ) : null}
           <h2>Transactions ({b.txs.length})</h2>
-          <div class="table-wrap">
-            <table data-testid="block-txs">
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">Transaction</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col" class="num">
-                    Outputs
-                  </th>
-                  <th scope="col">Code</th>
-                </tr>
-              </thead>
-              <tbody>
-                {b.txs.map((t) => (
-                  <tr key={t.index}>
-                    <td>{t.index}</td>
-                    <td>{t.txid ? <TxLink id={t.txid} /> : '–'}</td>
-                    <td>{t.kind}</td>
-                    <td class="num">{outputsTotal(t.outputs) || '–'}</td>
-                    <td>
-                      <span class={t.code === 'VALID' ? 'ok' : 'warn'}>{t.code ?? '–'}</span>
-                      {number > 0 && !b.codesVerified ? <small> (node's claim)</small> : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            testid="block-txs"
+            columns={['#', 'Transaction', 'Kind', { num: 'Outputs' }, 'Code']}
+          >
+            {b.txs.map((t) => (
+              <tr key={t.index}>
+                <td>{t.index}</td>
+                <td>{t.txid ? <TxLink id={t.txid} /> : '–'}</td>
+                <td>{t.kind}</td>
+                <td class="num">{outputsTotal(t.outputs) || '–'}</td>
+                <td>
+                  <span class={t.code === 'VALID' ? 'ok' : 'warn'}>{t.code ?? '–'}</span>
+                  {number > 0 && !b.codesVerified ? <small> (node's claim)</small> : null}
+                </td>
+              </tr>
+            ))}
+          </Table>
         </>
       ) : null}
     </section>

@@ -4,6 +4,7 @@ import { formatTime } from '../ui/format.js';
 import { Hex } from '../ui/Hex.js';
 import { BlockLink } from '../ui/links.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
+import { Table } from '../ui/Table.js';
 import { useAsync } from '../ui/use-async.js';
 import { loadBlock } from './block-data.js';
 import { SearchBox } from './SearchBox.js';
@@ -35,48 +36,33 @@ export function ExplorerPage() {
       <ErrorBox error={latest.error} />
       {latest.loading && !latest.value ? <p aria-live="polite">Loading verified blocks…</p> : null}
       {latest.value && latest.value.length > 0 ? (
-        <div class="table-wrap">
-          <table data-testid="latest-blocks">
-            <thead>
-              <tr>
-                <th scope="col">Block</th>
-                <th scope="col">Hash</th>
-                <th scope="col" class="num">
-                  Txs
-                </th>
-                <th scope="col">Time</th>
-                <th scope="col">Orderer signatures</th>
-                <th scope="col">Codes</th>
-              </tr>
-            </thead>
-            <tbody>
-              {latest.value.map((b) => (
-                <tr key={b.number}>
-                  <td>
-                    <BlockLink n={b.number} />
-                  </td>
-                  <td>
-                    <Hex value={b.hash} />
-                  </td>
-                  <td class="num">{b.txs.length}</td>
-                  <td>{formatTime(b.time)}</td>
-                  <td>
-                    {b.number === 0 ? (
-                      'trust anchor'
-                    ) : (
-                      <>
-                        <span class="ok">✓ verified</span> ({b.signers.length})
-                      </>
-                    )}
-                  </td>
-                  <td>
-                    {b.number === 0 ? 'genesis' : <StatusBadge status={b.attestation.status} />}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          testid="latest-blocks"
+          columns={['Block', 'Hash', { num: 'Txs' }, 'Time', 'Orderer signatures', 'Codes']}
+        >
+          {latest.value.map((b) => (
+            <tr key={b.number}>
+              <td>
+                <BlockLink n={b.number} />
+              </td>
+              <td>
+                <Hex value={b.hash} />
+              </td>
+              <td class="num">{b.txs.length}</td>
+              <td>{formatTime(b.time)}</td>
+              <td>
+                {b.number === 0 ? (
+                  'trust anchor'
+                ) : (
+                  <>
+                    <span class="ok">✓ verified</span> ({b.signers.length})
+                  </>
+                )}
+              </td>
+              <td>{b.number === 0 ? 'genesis' : <StatusBadge status={b.attestation.status} />}</td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
     </section>
   );

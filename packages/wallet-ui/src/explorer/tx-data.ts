@@ -1,6 +1,7 @@
-import { fromHex, type LightTx, txCodeName } from '@weft/core';
+import { fromHex, type LightTx, toHex, txCodeName } from '@weft/core';
 import { errorCode, type TxVerdict } from '@weft/light';
 import type { LightClient } from '../network/light-client.js';
+import { isHex64 } from '../ui/format.js';
 import { byOrg } from './block-data.js';
 import { summarize, type TxSummary } from './tx-summary.js';
 
@@ -13,7 +14,6 @@ export interface ExplorerTx {
   attesters: { org: string; keys: string[] }[];
   /** The served RFC 6962 proof (checked by the verifier unless the status is unverifiable). */
   proof?: { treeSize: number; length: number; index: number };
-  node?: string;
 }
 
 /** Asks a node for the transaction and verifies it (inclusion proof, txid, attested code). */
@@ -33,19 +33,16 @@ export async function loadTx(
   }
   const verdict = await client.verifier.checkTx(served.value, served.node, id, { signal });
   const tx = served.value;
-  const withTx =
-    verdict.status === 'included' || verdict.status === 'valid' || verdict.status === 'invalid';
+  const judged = verdict.status === 'valid' || verdict.status === 'invalid';
   return {
     txid,
     verdict,
-    ...(withTx ? { summary: summarize(verdict.tx, verdict.index) } : {}),
-    ...(verdict.status === 'valid' || verdict.status === 'invalid'
-      ? { code: txCodeName(verdict.code) }
+    ...(judged || verdict.status === 'included'
+      ? { summary: summarize(verdict.tx, verdict.index) }
       : {}),
-    attesters:
-      verdict.status === 'valid' || verdict.status === 'invalid' ? byOrg(verdict.attesters) : [],
+    ...(judged ? { code: txCodeName(verdict.code) } : {}),
+    attesters: judged ? byOrg(verdict.attesters) : [],
     proof: { treeSize: tx.treeSize, length: tx.proof.length, index: tx.index },
-    node: served.node,
   };
 }
 
@@ -63,7 +60,7 @@ export async function resolveSearch(
 ): Promise<SearchTarget> {
   const q = query.trim().toLowerCase().replace(/^#/, '');
   if (/^\d{1,15}$/.test(q)) return { page: 'block', number: Number(q) };
-  if (!/^[0-9a-f]{64}$/.test(q))
+  if (!isHex64(q))
     return {
       page: 'none',
       why: 'Search by block number, block hash or transaction id (64 hex characters).',
@@ -78,14 +75,10 @@ export async function resolveSearch(
   for (let n = client.chain.height - 1; n >= 0; n--) {
     if (signal?.aborted) break;
     const h = await client.chain.header(n);
-    if (h && bytesHex(h.hash) === q) return { page: 'block', number: n };
+    if (h && toHex(h.hash) === q) return { page: 'block', number: n };
   }
   return {
     page: 'none',
     why: 'No verified block has that hash, and no node knows a transaction with that id.',
   };
-}
-
-function bytesHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ErrorBox } from '../ui/ErrorBox.js';
+import { Field } from '../ui/fields.js';
 import { Problem } from '../ui/Problem.js';
 import { useAction } from '../ui/use-async.js';
 import { checkNetworkConfig, type NetworkConfig, parseNetworkInput } from './network-config.js';
@@ -42,19 +43,14 @@ export function ConnectForm({ onConnect }: { onConnect: (c: NetworkConfig) => Pr
       <details>
         <summary>Or enter the parts</summary>
         <div class="stack">
-          <label>
-            Channel
-            <input value={channel} onInput={(e) => setChannel(e.currentTarget.value)} />
-          </label>
-          <label>
-            Genesis hash (64 hex characters)
-            <input
-              value={genesis}
-              onInput={(e) => setGenesis(e.currentTarget.value)}
-              spellcheck={false}
-              autocomplete="off"
-            />
-          </label>
+          <Field label="Channel" value={channel} onValue={setChannel} />
+          <Field
+            label="Genesis hash (64 hex characters)"
+            value={genesis}
+            onValue={setGenesis}
+            spellcheck={false}
+            autocomplete="off"
+          />
           <label>
             Full nodes (WebSocket multiaddrs, one per line)
             <textarea rows={3} value={nodes} onInput={(e) => setNodes(e.currentTarget.value)} />

@@ -3,6 +3,7 @@ import { CopyButton } from '../ui/CopyButton.js';
 import { ErrorBox } from '../ui/ErrorBox.js';
 import { formatTime } from '../ui/format.js';
 import { Hex } from '../ui/Hex.js';
+import { BlockLink } from '../ui/links.js';
 import { ConnectForm } from './ConnectForm.js';
 import { networkLink } from './network-config.js';
 import { useConnection } from './use-connection.js';
@@ -41,8 +42,7 @@ export function NetworkPage() {
               <>
                 <dt>Verified tip</dt>
                 <dd>
-                  <a href={`#/block/${state.height - 1}`}>#{state.height - 1}</a>{' '}
-                  <Hex value={state.tipHash} />
+                  <BlockLink n={state.height - 1} /> <Hex value={state.tipHash} />
                   {state.tipTime ? ` · ${formatTime(state.tipTime)}` : ''}
                 </dd>
               </>

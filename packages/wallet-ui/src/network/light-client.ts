@@ -32,7 +32,6 @@ export interface ConnectionState {
   target?: number;
   nodes: NodeStatus[];
   error?: ShownError;
-  lastSyncAt?: number;
 }
 
 const SYNC_INTERVAL_MS = 2_000;
@@ -142,7 +141,6 @@ export class LightClient {
         phase: 'ready',
         target: undefined,
         error: undefined,
-        lastSyncAt: Date.now(),
       }));
     } catch (err) {
       this.state.update((s) => ({ ...s, phase: 'offline', error: describeError(err) }));

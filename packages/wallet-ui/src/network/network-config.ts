@@ -1,3 +1,5 @@
+import { isHex64 } from '../ui/format.js';
+
 /**
  * A network as the UI knows it: the channel, the trust anchor (its genesis
  * block hash, given out of band) and the full nodes to ask (WebSocket
@@ -39,7 +41,7 @@ export function checkNetworkConfig(value: unknown): Checked<NetworkConfig> {
   const channel = typeof v.channel === 'string' ? v.channel.trim() : '';
   if (!CHANNEL.test(channel)) return fail('The channel name is missing or not valid.');
   const genesis = typeof v.genesisHash === 'string' ? v.genesisHash.trim().toLowerCase() : '';
-  if (!/^[0-9a-f]{64}$/.test(genesis)) {
+  if (!isHex64(genesis)) {
     return fail('The genesis hash must be 64 hexadecimal characters.');
   }
   const rawNodes = Array.isArray(v.nodes) ? v.nodes : [];
@@ -113,9 +115,4 @@ export function parseNetworkInput(text: string): Checked<NetworkConfig> {
   } catch {
     return fail('Paste a network link or a network JSON.');
   }
-}
-
-/** The key under which this network's data (headers) is kept. */
-export function networkKey(config: NetworkConfig): string {
-  return `${config.channel}/${config.genesisHash}`;
 }

@@ -41,7 +41,6 @@ export function useAction(): {
   running: boolean;
   error?: ShownError;
   run: (fn: () => Promise<void>) => Promise<void>;
-  clear: () => void;
 } {
   const [running, setRunning] = useState(false);
   const [error, setError] = useState<ShownError | undefined>();
@@ -60,5 +59,5 @@ export function useAction(): {
       setRunning(false);
     }
   }, []);
-  return { running, error, run, clear: () => setError(undefined) };
+  return { running, error, run };
 }

@@ -4,10 +4,12 @@ import { navigate } from '../app/route.js';
 import { useServices } from '../app/services.js';
 import { useObservable } from '../state/observable.js';
 import { ErrorBox } from '../ui/ErrorBox.js';
+import { Field } from '../ui/fields.js';
 import { Problem } from '../ui/Problem.js';
 import { useAction } from '../ui/use-async.js';
 import { confirmsBackup, freshWalletName, wordsToConfirm } from './backup-check.js';
 import { type NewWallet, NewWalletFields, newWalletProblem } from './NewWalletFields.js';
+import { WordList } from './WordList.js';
 
 type Step =
   | { at: 'secure' }
@@ -76,13 +78,7 @@ function ShowWords({ mnemonic, onDone }: { mnemonic: string; onDone: () => void 
         way to restore this wallet; they are shown only now, and anyone who has them owns your
         coins.
       </p>
-      <ol class="words" data-testid="mnemonic">
-        {words.map((w, i) => (
-          <li key={i}>
-            <span class="word">{w}</span>
-          </li>
-        ))}
-      </ol>
+      <WordList words={words} testid="mnemonic" />
       <label class="check">
         <input
           type="checkbox"
@@ -120,20 +116,16 @@ function ConfirmWords(p: { mnemonic: string; onBack: () => void; create: () => P
       <h1>Confirm your recovery words</h1>
       <form class="stack narrow" onSubmit={submit}>
         {positions.map((pos, i) => (
-          <label key={pos}>
-            Word {pos + 1}
-            <input
-              autocomplete="off"
-              autocapitalize="none"
-              spellcheck={false}
-              value={answers[i]}
-              data-word={pos + 1}
-              onInput={(e) => {
-                const v = e.currentTarget.value;
-                setAnswers((a) => a.map((x, j) => (j === i ? v : x)));
-              }}
-            />
-          </label>
+          <Field
+            key={pos}
+            label={`Word ${pos + 1}`}
+            value={answers[i]!}
+            onValue={(v) => setAnswers((a) => a.map((x, j) => (j === i ? v : x)))}
+            autocomplete="off"
+            autocapitalize="none"
+            spellcheck={false}
+            data-word={pos + 1}
+          />
         ))}
         <Problem
           text={

@@ -3,6 +3,8 @@ import { useServices } from '../app/services.js';
 import { useConnection } from '../network/use-connection.js';
 import { useObservable } from '../state/observable.js';
 import { ErrorBox } from '../ui/ErrorBox.js';
+import { Choice, Field } from '../ui/fields.js';
+import { Notice } from '../ui/Notice.js';
 import { useAction } from '../ui/use-async.js';
 
 /**
@@ -38,48 +40,22 @@ export function EnrollForm() {
           ? `Enrolled as a ${open.enrollment.org} ${open.enrollment.role} until ${new Date(open.enrollment.notAfter).toLocaleString()}.`
           : 'Not enrolled. Sending needs a client certificate from an organisation of the network; receiving does not.'}
       </p>
-      {done ? (
-        <p class="notice" role="status">
-          Enrolled: this wallet can send now.
-        </p>
-      ) : null}
+      <Notice text={done ? 'Enrolled: this wallet can send now.' : undefined} />
       <form class="stack narrow" onSubmit={submit}>
         {orgs.length > 0 ? (
-          <label>
-            Organisation
-            <select value={org} onChange={(e) => setOrg(e.currentTarget.value)}>
-              {orgs.map((o) => (
-                <option key={o} value={o}>
-                  {o}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice label="Organisation" value={org} options={orgs} onValue={setOrg} />
         ) : (
-          <label>
-            Organisation
-            <input value={org} onInput={(e) => setOrg(e.currentTarget.value)} required />
-          </label>
+          <Field label="Organisation" value={org} onValue={setOrg} required />
         )}
-        <label>
-          Enrollment id
-          <input
-            value={id}
-            onInput={(e) => setId(e.currentTarget.value)}
-            autocomplete="off"
-            required
-          />
-        </label>
-        <label>
-          Enrollment secret
-          <input
-            value={secret}
-            onInput={(e) => setSecret(e.currentTarget.value)}
-            autocomplete="off"
-            spellcheck={false}
-            required
-          />
-        </label>
+        <Field label="Enrollment id" value={id} onValue={setId} autocomplete="off" required />
+        <Field
+          label="Enrollment secret"
+          value={secret}
+          onValue={setSecret}
+          autocomplete="off"
+          spellcheck={false}
+          required
+        />
         <ErrorBox error={action.error} title="Enrollment failed." />
         <button type="submit" disabled={action.running || !client}>
           {action.running ? 'Enrolling…' : open.enrollment ? 'Enroll again' : 'Enroll'}

@@ -1,3 +1,4 @@
+import { Field, PassphraseField } from '../ui/fields.js';
 import { passphraseProblem } from './backup-check.js';
 
 /** What a new (or restored) wallet needs from its holder before its keys are stored. */
@@ -19,35 +20,25 @@ export function NewWalletFields(p: { value: NewWallet; onChange: (next: NewWalle
   const set = (change: Partial<NewWallet>) => p.onChange({ ...p.value, ...change });
   return (
     <>
-      <label>
-        Wallet name
-        <input
-          value={p.value.name}
-          onInput={(e) => set({ name: e.currentTarget.value })}
-          maxLength={64}
-          required
-        />
-      </label>
-      <label>
-        Passphrase (encrypts the wallet in this browser)
-        <input
-          type="password"
-          autocomplete="new-password"
-          value={p.value.passphrase}
-          onInput={(e) => set({ passphrase: e.currentTarget.value })}
-          required
-        />
-      </label>
-      <label>
-        Passphrase again
-        <input
-          type="password"
-          autocomplete="new-password"
-          value={p.value.repeat}
-          onInput={(e) => set({ repeat: e.currentTarget.value })}
-          required
-        />
-      </label>
+      <Field
+        label="Wallet name"
+        value={p.value.name}
+        onValue={(name) => set({ name })}
+        maxLength={64}
+        required
+      />
+      <PassphraseField
+        label="Passphrase (encrypts the wallet in this browser)"
+        value={p.value.passphrase}
+        onValue={(passphrase) => set({ passphrase })}
+        autocomplete="new-password"
+      />
+      <PassphraseField
+        label="Passphrase again"
+        value={p.value.repeat}
+        onValue={(repeat) => set({ repeat })}
+        autocomplete="new-password"
+      />
     </>
   );
 }

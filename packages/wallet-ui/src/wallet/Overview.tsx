@@ -5,6 +5,7 @@ import { ErrorBox } from '../ui/ErrorBox.js';
 import { formatAmount } from '../ui/format.js';
 import { BlockLink, TxLink } from '../ui/links.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
+import { Table } from '../ui/Table.js';
 import { FaucetButton } from './FaucetButton.js';
 
 /** Balances per label, by what could be verified, and the coins behind them. */
@@ -37,40 +38,29 @@ export function Overview() {
         <p>No coins yet. Share your owner key from Receive.</p>
       ) : null}
       {labels.length > 0 ? (
-        <div class="table-wrap">
-          <table class="balances" data-testid="balances">
-            <thead>
-              <tr>
-                <th scope="col">Label</th>
-                <th scope="col" class="num">
-                  Spendable
-                </th>
-                <th scope="col" class="num">
-                  Awaiting attestation
-                </th>
-                <th scope="col" class="num">
-                  In payments awaiting verdict
-                </th>
-                <th scope="col" class="num">
-                  Unverifiable
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {labels.map(([label, b]) => (
-                <tr key={label} data-label={label}>
-                  <th scope="row">{label}</th>
-                  <td class="num strong" data-testid={`spendable-${label}`}>
-                    {formatAmount(b.spendable)}
-                  </td>
-                  <td class="num">{formatAmount(b.pending)}</td>
-                  <td class="num">{formatAmount(b.locked)}</td>
-                  <td class="num">{formatAmount(b.unverifiable)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          class="balances"
+          testid="balances"
+          columns={[
+            'Label',
+            { num: 'Spendable' },
+            { num: 'Awaiting attestation' },
+            { num: 'In payments awaiting verdict' },
+            { num: 'Unverifiable' },
+          ]}
+        >
+          {labels.map(([label, b]) => (
+            <tr key={label} data-label={label}>
+              <th scope="row">{label}</th>
+              <td class="num strong" data-testid={`spendable-${label}`}>
+                {formatAmount(b.spendable)}
+              </td>
+              <td class="num">{formatAmount(b.pending)}</td>
+              <td class="num">{formatAmount(b.locked)}</td>
+              <td class="num">{formatAmount(b.unverifiable)}</td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
       {client?.config.faucet ? <FaucetButton /> : null}
       <p>
@@ -86,39 +76,25 @@ export function Overview() {
       {open.coins && open.coins.length > 0 ? (
         <>
           <h2>Coins</h2>
-          <div class="table-wrap">
-            <table data-testid="coins">
-              <thead>
-                <tr>
-                  <th scope="col">Coin</th>
-                  <th scope="col" class="num">
-                    Amount
-                  </th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Block</th>
-                </tr>
-              </thead>
-              <tbody>
-                {open.coins.map((c) => (
-                  <tr key={c.key}>
-                    <td>
-                      <TxLink id={c.key} />
-                    </td>
-                    <td class="num">
-                      {formatAmount(c.amount)} {c.label}
-                    </td>
-                    <td>
-                      <StatusBadge status={c.status} />
-                      {c.locked ? ' (in a payment)' : ''}
-                    </td>
-                    <td>
-                      <BlockLink n={c.block} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table testid="coins" columns={['Coin', { num: 'Amount' }, 'Status', 'Block']}>
+            {open.coins.map((c) => (
+              <tr key={c.key}>
+                <td>
+                  <TxLink id={c.key} />
+                </td>
+                <td class="num">
+                  {formatAmount(c.amount)} {c.label}
+                </td>
+                <td>
+                  <StatusBadge status={c.status} />
+                  {c.locked ? ' (in a payment)' : ''}
+                </td>
+                <td>
+                  <BlockLink n={c.block} />
+                </td>
+              </tr>
+            ))}
+          </Table>
         </>
       ) : null}
     </>

@@ -1,9 +1,12 @@
 import { useState } from 'preact/hooks';
 import { useServices } from '../app/services.js';
 import { ErrorBox } from '../ui/ErrorBox.js';
+import { PassphraseField } from '../ui/fields.js';
+import { Notice } from '../ui/Notice.js';
 import { Problem } from '../ui/Problem.js';
 import { useAction } from '../ui/use-async.js';
 import { passphraseProblem } from './backup-check.js';
+import { WordList } from './WordList.js';
 
 /** The recovery words again (asking for the passphrase), and a new passphrase. */
 export function SecurityPanel() {
@@ -29,13 +32,7 @@ function RevealWords() {
     return (
       <section aria-labelledby="words-title">
         <h3 id="words-title">Recovery words</h3>
-        <ol class="words" data-testid="revealed-words">
-          {words.map((w, i) => (
-            <li key={`${i}-${w}`}>
-              <span class="word">{w}</span>
-            </li>
-          ))}
-        </ol>
+        <WordList words={words} testid="revealed-words" />
         <button type="button" class="secondary" onClick={() => setWords(undefined)}>
           Hide the words
         </button>
@@ -55,16 +52,12 @@ function RevealWords() {
       }}
     >
       <h3>Show the recovery words</h3>
-      <label>
-        Passphrase
-        <input
-          type="password"
-          autocomplete="current-password"
-          value={passphrase}
-          onInput={(e) => setPassphrase(e.currentTarget.value)}
-          required
-        />
-      </label>
+      <PassphraseField
+        label="Passphrase"
+        value={passphrase}
+        onValue={setPassphrase}
+        autocomplete="current-password"
+      />
       <ErrorBox error={action.error} />
       <button type="submit" disabled={action.running}>
         Show the words
@@ -95,31 +88,30 @@ function ChangePassphrase() {
       setDone(true);
     });
   };
-  const input = (label: string, value: string, set: (v: string) => void, auto: string) => (
-    <label>
-      {label}
-      <input
-        type="password"
-        autocomplete={auto}
-        value={value}
-        onInput={(e) => set(e.currentTarget.value)}
-        required
-      />
-    </label>
-  );
   return (
     <form class="stack narrow" onSubmit={submit}>
       <h3>Change the passphrase</h3>
-      {input('Current passphrase', current, setCurrent, 'current-password')}
-      {input('New passphrase', next, setNext, 'new-password')}
-      {input('New passphrase again', repeat, setRepeat, 'new-password')}
+      <PassphraseField
+        label="Current passphrase"
+        value={current}
+        onValue={setCurrent}
+        autocomplete="current-password"
+      />
+      <PassphraseField
+        label="New passphrase"
+        value={next}
+        onValue={setNext}
+        autocomplete="new-password"
+      />
+      <PassphraseField
+        label="New passphrase again"
+        value={repeat}
+        onValue={setRepeat}
+        autocomplete="new-password"
+      />
       <Problem text={problem} />
       <ErrorBox error={action.error} />
-      {done ? (
-        <p class="notice" role="status">
-          Passphrase changed.
-        </p>
-      ) : null}
+      <Notice text={done ? 'Passphrase changed.' : undefined} />
       <button type="submit" disabled={action.running}>
         {action.running ? 'Re-encrypting…' : 'Change passphrase'}
       </button>

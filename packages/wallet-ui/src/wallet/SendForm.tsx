@@ -5,6 +5,7 @@ import { useServices } from '../app/services.js';
 import { useObservable } from '../state/observable.js';
 import { ErrorBox } from '../ui/ErrorBox.js';
 import { describeError, type ShownError } from '../ui/errors.js';
+import { Field } from '../ui/fields.js';
 import { parseAmount } from '../ui/format.js';
 import { Hex } from '../ui/Hex.js';
 import { useAction } from '../ui/use-async.js';
@@ -130,42 +131,30 @@ export function SendForm() {
     <>
       <h2>Send</h2>
       <form class="stack narrow" onSubmit={review}>
-        <label>
-          Recipient owner key
-          <input
-            value={to}
-            onInput={(e) => setTo(e.currentTarget.value)}
-            autocomplete="off"
-            spellcheck={false}
-            placeholder="64 hexadecimal characters"
-            required
-          />
-        </label>
-        <label>
-          Amount (whole units)
-          <input
-            value={amount}
-            onInput={(e) => setAmount(e.currentTarget.value)}
-            inputMode="numeric"
-            autocomplete="off"
-            required
-          />
-        </label>
-        <label>
-          Label
-          <input
-            value={label}
-            onInput={(e) => setLabel(e.currentTarget.value)}
-            list="labels"
-            maxLength={16}
-            required
-          />
+        <Field
+          label="Recipient owner key"
+          value={to}
+          onValue={setTo}
+          autocomplete="off"
+          spellcheck={false}
+          placeholder="64 hexadecimal characters"
+          required
+        />
+        <Field
+          label="Amount (whole units)"
+          value={amount}
+          onValue={setAmount}
+          inputMode="numeric"
+          autocomplete="off"
+          required
+        />
+        <Field label="Label" value={label} onValue={setLabel} list="labels" maxLength={16} required>
           <datalist id="labels">
             {labels.map((l) => (
               <option key={l} value={l} />
             ))}
           </datalist>
-        </label>
+        </Field>
         {!open.enrollment ? (
           <p class="notice">
             Sending needs a client certificate: <a href="#/wallet/enroll">enroll first</a>.

@@ -2,7 +2,7 @@ import { toHex, txCodeName } from '@weft/core';
 import type { SpendResult } from '@weft/light';
 import { formatAmount } from '../ui/format.js';
 import { Hex } from '../ui/Hex.js';
-import { BlockLink } from '../ui/links.js';
+import { BlockLink, TxLink } from '../ui/links.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
 import type { SpendPreview } from './spend-preview.js';
 
@@ -81,10 +81,7 @@ export function SpendOutcome({ result }: { result: SpendResult }) {
             : 'Still awaiting a verdict: it stays in History and is checked again as new blocks are verified.'}
       </p>
       <p>
-        Transaction{' '}
-        <a href={`#/tx/${txid}`}>
-          <Hex value={txid} />
-        </a>
+        Transaction <TxLink id={txid} />
         {block !== undefined ? (
           <>
             {' '}

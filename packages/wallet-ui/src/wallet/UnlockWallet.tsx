@@ -2,6 +2,8 @@ import { useState } from 'preact/hooks';
 import { useServices } from '../app/services.js';
 import { useObservable } from '../state/observable.js';
 import { ErrorBox } from '../ui/ErrorBox.js';
+import { Choice, PassphraseField } from '../ui/fields.js';
+import { Notice } from '../ui/Notice.js';
 import { useAction } from '../ui/use-async.js';
 
 /** Opens a stored wallet with its passphrase (or offers to create or restore one). */
@@ -22,38 +24,27 @@ export function UnlockWallet() {
   return (
     <section>
       <h1>Unlock your wallet</h1>
-      {state.lockedBecause === 'idle' ? (
-        <p class="notice" role="status">
-          The wallet locked itself after a few idle minutes, to keep your keys safe.
-        </p>
-      ) : null}
+      <Notice
+        text={
+          state.lockedBecause === 'idle'
+            ? 'The wallet locked itself after a few idle minutes, to keep your keys safe.'
+            : undefined
+        }
+      />
       <form class="stack narrow" onSubmit={submit}>
         {state.names.length > 1 ? (
-          <label>
-            Wallet
-            <select value={chosen} onChange={(e) => setName(e.currentTarget.value)}>
-              {state.names.map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Choice label="Wallet" value={chosen} options={state.names} onValue={setName} />
         ) : (
           <p>
             Wallet: <strong>{chosen}</strong>
           </p>
         )}
-        <label>
-          Passphrase
-          <input
-            type="password"
-            autocomplete="current-password"
-            value={passphrase}
-            onInput={(e) => setPassphrase(e.currentTarget.value)}
-            required
-          />
-        </label>
+        <PassphraseField
+          label="Passphrase"
+          value={passphrase}
+          onValue={setPassphrase}
+          autocomplete="current-password"
+        />
         <ErrorBox error={action.error} />
         <button type="submit" disabled={action.running}>
           {action.running ? 'Unlocking…' : 'Unlock'}

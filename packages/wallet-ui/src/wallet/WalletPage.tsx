@@ -1,5 +1,5 @@
 import { useEffect } from 'preact/hooks';
-import type { WalletView } from '../app/route.js';
+import { routeHref, type WalletView } from '../app/route.js';
 import { useServices } from '../app/services.js';
 import { useConnection } from '../network/use-connection.js';
 import { useObservable } from '../state/observable.js';
@@ -51,7 +51,7 @@ export function WalletPage({ view }: { view: WalletView }) {
         {TABS.map((t) => (
           <a
             key={t.view}
-            href={t.view === 'home' ? '#/wallet' : `#/wallet/${t.view}`}
+            href={routeHref({ page: 'wallet', view: t.view })}
             aria-current={view === t.view ? 'page' : undefined}
           >
             {t.label}

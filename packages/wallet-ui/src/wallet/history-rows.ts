@@ -15,7 +15,6 @@ export interface HistoryRow {
   reason?: string;
   /** ms since the epoch, when known (payments). */
   time?: number;
-  counterparty?: string;
 }
 
 /**
@@ -32,7 +31,6 @@ export function historyRows(journal: WalletJournal, coins: readonly WalletCoin[]
       amount: p.amount,
       status: 'pending',
       time: p.submittedAt,
-      counterparty: toHex(p.to),
     })),
     ...journal.history.map((h) => ({
       kind: 'sent' as const,
@@ -41,7 +39,6 @@ export function historyRows(journal: WalletJournal, coins: readonly WalletCoin[]
       amount: h.amount,
       status: h.outcome,
       time: h.settledAt,
-      counterparty: toHex(h.to),
       ...(h.block !== undefined ? { block: h.block } : {}),
       ...(h.reason !== undefined ? { reason: h.reason } : {}),
     })),
@@ -49,7 +46,6 @@ export function historyRows(journal: WalletJournal, coins: readonly WalletCoin[]
   const ownTx = new Set(sent.map((s) => s.txid));
   // Change from our own payments is not income: it shows inside the payment.
   const received: HistoryRow[] = coins
-    .filter((c) => !ownTx.has(c.key.split('.')[0]!))
     .map((c) => ({
       kind: 'received' as const,
       txid: c.key.split('.')[0]!,
@@ -58,7 +54,8 @@ export function historyRows(journal: WalletJournal, coins: readonly WalletCoin[]
       status: c.status,
       ...(c.block !== undefined ? { block: c.block } : {}),
       ...(c.reason !== undefined ? { reason: c.reason } : {}),
-    }));
+    }))
+    .filter((r) => !ownTx.has(r.txid));
   const order = (r: HistoryRow) =>
     r.status === 'pending' ? Number.MAX_SAFE_INTEGER : (r.block ?? -1);
   return [...sent, ...received].sort(

@@ -1,4 +1,10 @@
-import { checkOrder, type SpendOrder, selectCoins, type WalletCoin } from '@weft/light';
+import {
+  checkOrder,
+  type SpendOrder,
+  selectCoins,
+  spendableCoins,
+  type WalletCoin,
+} from '@weft/light';
 
 /** What a payment will sign, computed before signing: inputs, outputs and change. */
 export interface SpendPreview {
@@ -19,8 +25,11 @@ export interface SpendPreview {
  */
 export function previewSpend(order: SpendOrder, coins: readonly WalletCoin[]): SpendPreview {
   const checked = checkOrder(order);
-  const spendable = coins.filter((c) => c.status === 'valid' && !c.locked);
-  const selection = selectCoins({ coins: spendable, label: checked.label, amount: checked.amount });
+  const selection = selectCoins({
+    coins: spendableCoins(coins),
+    label: checked.label,
+    amount: checked.amount,
+  });
   return {
     to: typeof order.to === 'string' ? order.to.toLowerCase() : '',
     label: checked.label,

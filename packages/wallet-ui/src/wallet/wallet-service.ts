@@ -1,4 +1,3 @@
-import { toHex } from '@weft/core';
 import {
   balancesOf,
   FabcoinWallet,
@@ -114,26 +113,11 @@ export class WalletService {
     this.#patch({ receive });
   }
 
-  /**
-   * The owner key to offer: the last one handed out (keys may be paid more
-   * than once), or the first one. Handing out a new key on every visit would
-   * run past the gap limit a restore scans.
-   */
+  /** The owner key to offer, unless one is offered already: FabcoinWallet.currentReceive(). */
   async ensureReceiveKey(): Promise<void> {
     const wallet = this.#require();
     if (this.state.value.open?.receive) return;
-    const next = wallet.session.metadata().accounts[wallet.account]?.nextIndex ?? 0;
-    if (next === 0) return this.newReceiveKey();
-    const key = await wallet.session.ownerKey(next - 1, wallet.account);
-    const certificate = wallet.session.metadata().enrollment?.certificate;
-    this.#patch({
-      receive: {
-        index: key.index,
-        ownerKey: toHex(key.publicKey),
-        publicKey: key.publicKey,
-        ...(certificate ? { certificate } : {}),
-      },
-    });
+    this.#patch({ receive: await wallet.currentReceive() });
   }
 
   /** Asks the dev network's faucet (weft up) for test coins on the receive key. */
@@ -192,7 +176,6 @@ export class WalletService {
           complete,
           journal,
           refreshing: false,
-          refreshedAt: Date.now(),
           refreshedHeight: height,
           error: undefined,
         },

@@ -24,7 +24,6 @@ export interface OpenWallet {
   /** The owner key currently offered for receiving. */
   receive?: ReceiveInfo;
   refreshing: boolean;
-  refreshedAt?: number;
   /** The verified height the figures were computed at. */
   refreshedHeight?: number;
   error?: ShownError;
