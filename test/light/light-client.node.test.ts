@@ -15,7 +15,10 @@ import { after, assert, before, describe, it } from '@weft/test/harness';
 import { type TestStorage, testStorage } from '../../packages/light/test/support/db.js';
 import { GatewayClient } from '../../packages/node/src/client/gateway-client.js';
 import { mintProposal, signFabcoinProposal } from '../../packages/node/src/client/proposals.js';
-import { type LocalNetwork, startLocalNetwork } from './network.js';
+import {
+  type LocalNetwork,
+  startLocalNetwork,
+} from '../../packages/node/test/node/local-network.js';
 
 const bob = await signerFromSecret(randomSecretKey());
 

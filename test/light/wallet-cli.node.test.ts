@@ -15,7 +15,10 @@ import { CaClient } from '../../packages/node/src/ca/index.js';
 import { GatewayClient } from '../../packages/node/src/client/gateway-client.js';
 import { mintProposal } from '../../packages/node/src/client/proposals.js';
 import { until } from '../../packages/node/test/e2e/test-network.js';
-import { type LocalNetwork, startLocalNetwork } from './network.js';
+import {
+  type LocalNetwork,
+  startLocalNetwork,
+} from '../../packages/node/test/node/local-network.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const PASS = 'a long enough wallet passphrase';

@@ -20,8 +20,11 @@ import { CaClient } from '../../packages/node/src/ca/index.js';
 import { GatewayClient } from '../../packages/node/src/client/gateway-client.js';
 import { mintProposal } from '../../packages/node/src/client/proposals.js';
 import { until } from '../../packages/node/test/e2e/test-network.js';
+import {
+  type LocalNetwork,
+  startLocalNetwork,
+} from '../../packages/node/test/node/local-network.js';
 import { openEnrollTransport } from '../../packages/wallet-cli/src/enroll-transport.js';
-import { type LocalNetwork, startLocalNetwork } from './network.js';
 
 describe('Fabcoin wallet on a running network: enroll, receive, spend', () => {
   let net: LocalNetwork;

@@ -6,9 +6,7 @@
 // accepts the certificate as an Org1 client, and the gateway commits a
 // spend the new client signed. Refusals come back as the node's codes;
 // an oversized request costs the sender its connection.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
@@ -43,30 +41,15 @@ import { type EnrollTransport, enroll } from '../../../light/src/enroll/index.js
 import { registerCaCommands } from '../../src/cli/commands/ca.js';
 import { GatewayClient } from '../../src/client/gateway-client.js';
 import { mintProposal, signFabcoinProposal } from '../../src/client/proposals.js';
-import { type NodeRole, resolveNodeConfig } from '../../src/config/index.js';
-import {
-  createChannelGenesis,
-  generateMaterial,
-  type LoadedMember,
-  loadMember,
-  loadOrgRootSigner,
-  validateNetworkSpec,
-} from '../../src/material/index.js';
+import { type LoadedMember, loadMember, loadOrgRootSigner } from '../../src/material/index.js';
 import { callProtocol, ed25519KeyOfPeer } from '../../src/net/index.js';
-import { WeftNode } from '../../src/node/weft-node.js';
+import type { WeftNode } from '../../src/node/weft-node.js';
 import { NETWORK_FILE, type NetworkInfo } from '../../src/up/dev-network.js';
-import { eventually, wsAddr } from '../net/fixtures.js';
+import { wsAddr } from '../net/fixtures.js';
+import { type LocalNetwork, refusedWith, startLocalNetwork } from '../node/local-network.js';
 
 const wallet = await signerFromSecret(devSecret('enroll-network-test', 'wallet'));
 const bob = await signerFromSecret(devSecret('enroll-network-test', 'bob'));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * Every client here connects from 127.0.0.1, and a node accepts at most 5
@@ -108,19 +91,6 @@ function transportOf(host: Libp2p, target: Multiaddr): EnrollTransport {
   };
 }
 
-/** Rejects with a remote error carrying `code`. */
-async function refusedWith(p: Promise<unknown>, code: string): Promise<void> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code?: string; remote?: boolean };
-    assert.equal(e.code, code, String(err));
-    assert.isTrue(e.remote, `${code} should come from the node: ${String(err)}`);
-    return;
-  }
-  assert.fail(`expected ${code}, got an answer`);
-}
-
 /** Runs `weft <args>` in-process, returning what it printed and its exit status. */
 async function weft(...args: string[]) {
   await pace();
@@ -149,6 +119,7 @@ interface Printed {
 }
 
 describe('/weft/enroll/1.0.0 on a running node: register, enroll, transact', () => {
+  let net: LocalNetwork;
   let dir: string;
   let orderer: WeftNode;
   let peer: WeftNode;
@@ -163,72 +134,17 @@ describe('/weft/enroll/1.0.0 on a running node: register, enroll, transact', () 
   let walletCoin: string;
 
   before(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'weft-enroll-'));
-    const ordererPort = await freePort();
-    const ordering = { type: 'solo', maxTxCount: 50, batchTimeoutMs: 200 };
-    const spec = validateNetworkSpec({
-      version: 1,
-      validity: { days: 2 },
-      orgs: [
-        { name: 'Org1', kind: 'peer', peers: 1, clients: 1, admins: 1 },
-        {
-          name: 'OrdererOrg',
-          kind: 'orderer',
-          orderers: 1,
-          addresses: [`/ip4/127.0.0.1/tcp/${ordererPort}`],
-        },
-        { name: 'CentralBank', kind: 'bank', centralBanks: 1 },
-      ],
-      channels: [{ name: 'weft', orgs: ['Org1', 'OrdererOrg', 'CentralBank'], ordering }],
-    });
-    materialDir = path.join(dir, 'material');
-    await generateMaterial({ spec, outDir: materialDir });
-    const genesisFile = path.join(dir, 'weft.block');
-    const genesis = await createChannelGenesis({
-      spec,
-      materialDir,
-      channel: 'weft',
-      out: genesisFile,
-    });
-    weftChannel = genesis.channel;
-    const orgs = path.join(materialDir, 'orgs');
-    const config = (name: string, identity: string, roles: NodeRole[], tcp: string, ca: boolean) =>
-      resolveNodeConfig(
-        {
-          name,
-          dataDir: path.join(dir, 'data', name),
-          identity: path.join(orgs, identity),
-          listen: { tcp, ws: '/ip4/127.0.0.1/tcp/0/ws' },
-          ops: null,
-          log: { level: 'silent' },
-          channels: [{ name: 'weft', genesis: genesisFile, roles }],
-          // The only peer of its org leads at once, instead of after an election timeout.
-          gossip: { staticLeader: true },
-          ...(ca ? { ca: { orgDir: path.join(orgs, 'Org1') } } : {}),
-        },
-        { baseDir: dir },
-      );
-    orderer = await WeftNode.start(
-      config(
-        'orderer0',
-        'OrdererOrg/orderer0',
-        ['orderer'],
-        `/ip4/127.0.0.1/tcp/${ordererPort}`,
-        false,
-      ),
-    );
-    peer = await WeftNode.start(
-      config('org1-peer0', 'Org1/peer0', ['peer', 'gateway'], '/ip4/127.0.0.1/tcp/0', true),
-    );
+    net = await startLocalNetwork({ ca: true, ordererWs: true });
+    ({ dir, orderer, peer, materialDir, bank } = net);
+    weftChannel = net.channel;
     assert.isDefined(peer.ca);
     assert.isUndefined(orderer.ca);
     peerWs = wsAddr(peer.host);
-    bank = await loadMember(path.join(orgs, 'CentralBank', 'cb0'));
-    org1Root = (await loadOrgRootSigner(path.join(orgs, 'Org1'))).rootKey;
+    org1Root = (await loadOrgRootSigner(net.member('Org1'))).rootKey;
     // What `weft up` writes: the CLI finds Org1's CA node and admin from it.
     const info: NetworkInfo = {
       channel: 'weft',
-      genesisHash: toHex(genesis.hash),
+      genesisHash: toHex(net.genesisHash),
       materialDir,
       gateways: [peerWs.toString()],
       nodes: [],
@@ -236,12 +152,6 @@ describe('/weft/enroll/1.0.0 on a running node: register, enroll, transact', () 
     };
     await writeFile(path.join(dir, NETWORK_FILE), JSON.stringify(info));
 
-    const peerKey = (await loadMember(path.join(orgs, 'Org1', 'peer0'))).cert.publicKey;
-    await eventually(
-      () => orderer.directory.isChannelMember('weft', peerKey),
-      'the orderer knows the peer',
-      20_000,
-    );
     await pace();
     gateway = await GatewayClient.connect({ gateways: [peerWs.toString()], channel: 'weft' });
     const { signedProposal, txid } = await mintProposal(
@@ -259,23 +169,15 @@ describe('/weft/enroll/1.0.0 on a running node: register, enroll, transact', () 
   after(async () => {
     await client?.stop();
     await gateway?.close();
-    await peer?.close();
-    await orderer?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await net?.stop();
   });
 
+  /** `weft ca <command>` for Org1 on this network (found from its network file). */
+  const org1Ca = (command: string, ...args: string[]) =>
+    weft('ca', command, '--org', 'Org1', '--network', dir, ...args);
+
   async function registered(count = 1): Promise<Printed[]> {
-    const run = await weft(
-      'ca',
-      'register',
-      '--org',
-      'Org1',
-      '--network',
-      dir,
-      '--count',
-      String(count),
-      '--json',
-    );
+    const run = await org1Ca('register', '--count', String(count), '--json');
     assert.equal(run.code, 0, run.err);
     return JSON.parse(run.out) as Printed[];
   }
@@ -355,13 +257,8 @@ describe('/weft/enroll/1.0.0 on a running node: register, enroll, transact', () 
   });
 
   it('only an org admin may register, and only for the connection it signed for', async () => {
-    const asClient = await weft(
-      'ca',
+    const asClient = await org1Ca(
       'register',
-      '--org',
-      'Org1',
-      '--network',
-      dir,
       '--as',
       path.join(materialDir, 'orgs', 'Org1', 'client0'),
     );
@@ -402,39 +299,14 @@ describe('/weft/enroll/1.0.0 on a running node: register, enroll, transact', () 
   it('weft ca enroll writes a member directory that loads and holds a client certificate', async () => {
     const [g] = await registered();
     const out = path.join(dir, 'wallets', 'carol');
-    const run = await weft(
-      'ca',
-      'enroll',
-      '--org',
-      'Org1',
-      '--network',
-      dir,
-      '--id',
-      g!.id,
-      '--secret',
-      g!.secret,
-      '--out',
-      out,
-    );
+    const enrollCli = () => org1Ca('enroll', '--id', g!.id, '--secret', g!.secret, '--out', out);
+    const run = await enrollCli();
     assert.equal(run.code, 0, run.err);
     assert.include(run.out, 'as Org1.client');
     const carol = await loadMember(out);
     assert.equal(carol.cert.role, 'client');
     await weftChannel.msp.identify(carol.cert, { at: Date.now(), roles: ['client'] });
-    const again = await weft(
-      'ca',
-      'enroll',
-      '--org',
-      'Org1',
-      '--network',
-      dir,
-      '--id',
-      g!.id,
-      '--secret',
-      g!.secret,
-      '--out',
-      out,
-    );
+    const again = await enrollCli();
     assert.equal(again.code, 1);
     assert.include(again.err, 'CLI_EXISTS');
   });

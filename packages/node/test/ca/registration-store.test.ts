@@ -29,6 +29,10 @@ function contains(haystack: Uint8Array, needle: Uint8Array): boolean {
   return toHex(haystack).includes(toHex(needle));
 }
 
+/** Registers `count` Org1 secrets, expiring at `expiresAt`, by REGISTRAR at NOW. */
+const register = (store: RegistrationStore, count = 1, expiresAt = NOW + 60_000) =>
+  store.register({ org: 'Org1', count, expiresAt, registrar: REGISTRAR, now: NOW });
+
 const issued = (serial: number) => async () => ({
   value: `cert ${serial}`,
   publicKey: KEY,
@@ -44,13 +48,7 @@ describe('ca registration store', () => {
   it('stores a salted hash, never the secret, under !ca!!registrations!org/id', async () => {
     const db = await openNodeDatabase();
     const store = new RegistrationStore(db);
-    const [a, b] = await store.register({
-      org: 'Org1',
-      count: 2,
-      expiresAt: NOW + 60_000,
-      registrar: REGISTRAR,
-      now: NOW,
-    });
+    const [a, b] = await register(store, 2);
     assert.isDefined(a);
     assert.isDefined(b);
     assert.equal(a!.secret.length, ENROLL_SECRET_BYTES);
@@ -86,13 +84,7 @@ describe('ca registration store', () => {
   it('redeems a secret once; a wrong secret, an unknown id or another org get the same refusal', async () => {
     const db = await openNodeDatabase();
     const store = new RegistrationStore(db);
-    const [reg] = await store.register({
-      org: 'Org1',
-      count: 1,
-      expiresAt: NOW + 60_000,
-      registrar: REGISTRAR,
-      now: NOW,
-    });
+    const [reg] = await register(store);
     const { id } = reg!.record;
     const wrong = reg!.secret.slice();
     wrong[0]! ^= 1;
@@ -138,13 +130,7 @@ describe('ca registration store', () => {
     const db = await openNodeDatabase({ path: dir });
     // Two store objects over one database share the registration locks.
     const stores = [new RegistrationStore(db), new RegistrationStore(db)];
-    const [reg] = await stores[0]!.register({
-      org: 'Org1',
-      count: 1,
-      expiresAt: NOW + 60_000,
-      registrar: REGISTRAR,
-      now: NOW,
-    });
+    const [reg] = await register(stores[0]!);
     let issuedCount = 0;
     const attempts = Array.from({ length: 24 }, (_, i) =>
       stores[i % 2]!.redeem({
@@ -181,13 +167,7 @@ describe('ca registration store', () => {
   it('a failed issue leaves the secret unused', async () => {
     const db = await openNodeDatabase();
     const store = new RegistrationStore(db);
-    const [reg] = await store.register({
-      org: 'Org1',
-      count: 1,
-      expiresAt: NOW + 60_000,
-      registrar: REGISTRAR,
-      now: NOW,
-    });
+    const [reg] = await register(store);
     const redeem = (
       issue: () => Promise<{ value: string; publicKey: Uint8Array; serial: number }>,
     ) => store.redeem({ org: 'Org1', id: reg!.record.id, secret: reg!.secret, now: NOW, issue });
@@ -208,20 +188,8 @@ describe('ca registration store', () => {
   it('refuses an expired secret (only to one who knows it), and prunes long-expired records', async () => {
     const db = await openNodeDatabase();
     const store = new RegistrationStore(db);
-    const [old] = await store.register({
-      org: 'Org1',
-      count: 1,
-      expiresAt: NOW + 1000,
-      registrar: REGISTRAR,
-      now: NOW,
-    });
-    const [fresh] = await store.register({
-      org: 'Org1',
-      count: 1,
-      expiresAt: NOW + 10_000,
-      registrar: REGISTRAR,
-      now: NOW,
-    });
+    const [old] = await register(store, 1, NOW + 1000);
+    const [fresh] = await register(store, 1, NOW + 10_000);
     const at = (now: number, reg = old!) =>
       store.redeem({ org: 'Org1', id: reg.record.id, secret: reg.secret, now, issue: issued(1) });
     await rejectsWithCode(() => at(NOW + 1001), 'ENROLL_SECRET_EXPIRED');

@@ -2,10 +2,6 @@
 // (WeftNode.start in this process), coins minted and spent through the
 // gateway, then the CLI command (commander parse, real libp2p client host)
 // replays the channel from the peer over /weft/light/1.0.0.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { type AuditReport, coinKey, TxCode, toHex } from '@weft/core';
 import { after, assert, before, describe, it } from '@weft/test/harness';
 import { Command } from 'commander';
@@ -13,23 +9,9 @@ import { registerAuditCommand } from '../../src/cli/commands/audit.js';
 import type { CliIo } from '../../src/cli/commands/io.js';
 import { GatewayClient } from '../../src/client/gateway-client.js';
 import { mintProposal, signFabcoinProposal } from '../../src/client/proposals.js';
-import { type NodeRole, resolveNodeConfig } from '../../src/config/index.js';
-import {
-  createChannelGenesis,
-  generateMaterial,
-  loadMember,
-  validateNetworkSpec,
-} from '../../src/material/index.js';
-import { WeftNode } from '../../src/node/weft-node.js';
-import { eventually, tcpAddr, wsAddr } from '../net/fixtures.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import type { WeftNode } from '../../src/node/weft-node.js';
+import { tcpAddr, wsAddr } from '../net/fixtures.js';
+import { type LocalNetwork, startLocalNetwork } from '../node/local-network.js';
 
 /** Runs `weft audit ...args` in-process; what it printed and its exit status. */
 async function weftAudit(...args: string[]) {
@@ -50,67 +32,15 @@ async function weftAudit(...args: string[]) {
 }
 
 describe('weft audit against a running node', () => {
-  let dir: string;
-  let orderer: WeftNode;
+  let net: LocalNetwork;
   let peer: WeftNode;
   let genesis: string;
 
   before(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'weft-audit-'));
-    const ordererPort = await freePort();
-    const spec = validateNetworkSpec({
-      version: 1,
-      validity: { days: 2 },
-      orgs: [
-        { name: 'Org1', kind: 'peer', peers: 1, clients: 1 },
-        {
-          name: 'OrdererOrg',
-          kind: 'orderer',
-          orderers: 1,
-          addresses: [`/ip4/127.0.0.1/tcp/${ordererPort}`],
-        },
-        { name: 'CentralBank', kind: 'bank', centralBanks: 1 },
-      ],
-      channels: [
-        {
-          name: 'weft',
-          orgs: ['Org1', 'OrdererOrg', 'CentralBank'],
-          ordering: { type: 'solo', maxTxCount: 50, batchTimeoutMs: 200 },
-        },
-      ],
-    });
-    const materialDir = path.join(dir, 'material');
-    await generateMaterial({ spec, outDir: materialDir });
-    const out = path.join(dir, 'weft.block');
-    genesis = toHex((await createChannelGenesis({ spec, materialDir, channel: 'weft', out })).hash);
-    const member = (ref: string) => path.join(materialDir, 'orgs', ref);
-    const config = (name: string, identity: string, roles: NodeRole[], tcp: string) =>
-      resolveNodeConfig(
-        {
-          name,
-          dataDir: path.join(dir, 'data', name),
-          identity: member(identity),
-          listen: { tcp, ws: roles.includes('peer') ? '/ip4/127.0.0.1/tcp/0/ws' : null },
-          ops: null,
-          log: { level: 'silent' },
-          channels: [{ name: 'weft', genesis: out, roles }],
-        },
-        { baseDir: dir },
-      );
-    orderer = await WeftNode.start(
-      config('orderer0', 'OrdererOrg/orderer0', ['orderer'], `/ip4/127.0.0.1/tcp/${ordererPort}`),
-    );
-    peer = await WeftNode.start(
-      config('org1-peer0', 'Org1/peer0', ['peer', 'gateway'], '/ip4/127.0.0.1/tcp/0'),
-    );
-    const alice = await loadMember(member('Org1/client0'));
-    const bank = await loadMember(member('CentralBank/cb0'));
-    const peerKey = (await loadMember(member('Org1/peer0'))).cert.publicKey;
-    await eventually(
-      () => orderer.directory.isChannelMember('weft', peerKey),
-      'the orderer knows the peer',
-      20_000,
-    );
+    net = await startLocalNetwork({ electLeader: true });
+    peer = net.peer;
+    genesis = toHex(net.genesisHash);
+    const { alice, bank } = net;
     const gateway = await GatewayClient.connect({
       gateways: [wsAddr(peer.host).toString()],
       channel: 'weft',
@@ -150,9 +80,7 @@ describe('weft audit against a running node', () => {
   });
 
   after(async () => {
-    await peer?.close();
-    await orderer?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await net?.stop();
   });
 
   it('prints a clean JSON report with the chain totals (WebSockets)', async () => {

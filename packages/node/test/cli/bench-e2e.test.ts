@@ -1,20 +1,11 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { assert, describe, it } from '@weft/test/harness';
-
-const run = promisify(execFile);
-const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+import { weftFailure, weftProcess } from './weft-process.js';
 
 describe('weft bench e2e (CLI, separate processes)', () => {
   it('drives spends through the gateways of a started network and reports Caliper-style JSON', async () => {
     const basePort = 21_000 + Math.floor(Math.random() * 200) * 40;
-    const { stdout } = await run(
-      process.execPath,
+    const { stdout } = await weftProcess(
       [
-        '--import',
-        'tsx',
-        cli,
         'bench',
         'e2e',
         '--duration',
@@ -61,18 +52,7 @@ describe('weft bench e2e (CLI, separate processes)', () => {
   });
 
   it('rejects an orderer other than solo with a clear usage error', async () => {
-    let failed: { code?: number; stderr?: string } = {};
-    await run(process.execPath, [
-      '--import',
-      'tsx',
-      cli,
-      'bench',
-      'e2e',
-      '--orderer',
-      'jetstream',
-    ]).catch((e) => {
-      failed = e;
-    });
+    const failed = await weftFailure('bench', 'e2e', '--orderer', 'jetstream');
     assert.equal(failed.code, 1);
     assert.include(failed.stderr, 'only solo exists now');
   });

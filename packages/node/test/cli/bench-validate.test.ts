@@ -1,30 +1,11 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { assert, describe, it } from '@weft/test/harness';
-
-const run = promisify(execFile);
-const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+import { weftFailure, weftProcess } from './weft-process.js';
 
 describe('weft bench validate (CLI, separate process)', () => {
   for (const kind of ['spend', 'mint']) {
     it(`commits a small ${kind} workload to disk and reports against the signature limit`, async () => {
-      const { stdout } = await run(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          cli,
-          'bench',
-          'validate',
-          '--kind',
-          kind,
-          '--txs',
-          '120',
-          '--block-size',
-          '40',
-          '--json',
-        ],
+      const { stdout } = await weftProcess(
+        ['bench', 'validate', '--kind', kind, '--txs', '120', '--block-size', '40', '--json'],
         { timeout: 120_000 },
       );
       const r = JSON.parse(stdout);
@@ -40,18 +21,7 @@ describe('weft bench validate (CLI, separate process)', () => {
   }
 
   it('rejects a bad argument with a usage error', async () => {
-    let failed: { code?: number; stderr?: string } = {};
-    await run(process.execPath, [
-      '--import',
-      'tsx',
-      cli,
-      'bench',
-      'validate',
-      '--txs',
-      'zero',
-    ]).catch((e) => {
-      failed = e;
-    });
+    const failed = await weftFailure('bench', 'validate', '--txs', 'zero');
     assert.equal(failed.code, 1);
     assert.include(failed.stderr, 'expected a positive integer');
   });

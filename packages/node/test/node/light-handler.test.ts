@@ -4,10 +4,6 @@
 // client on WebSockets, trusting only the genesis hash, then checks what the
 // peer serves with core's own verification. An Org2 peer (a member of
 // 'other' only) is refused 'weft' data.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { noise } from '@chainsafe/libp2p-noise';
 import { yamux } from '@chainsafe/libp2p-yamux';
 import type { Libp2p } from '@libp2p/interface';
@@ -60,33 +56,19 @@ import { after, assert, before, describe, it } from '@weft/test/harness';
 import { createLibp2p } from 'libp2p';
 import { GatewayClient } from '../../src/client/gateway-client.js';
 import { mintProposal, signFabcoinProposal } from '../../src/client/proposals.js';
-import { type NodeRole, resolveNodeConfig } from '../../src/config/index.js';
-import {
-  createChannelGenesis,
-  generateMaterial,
-  type LoadedMember,
-  loadMember,
-  validateNetworkSpec,
-} from '../../src/material/index.js';
+import { type LoadedMember, loadMember } from '../../src/material/index.js';
 import {
   callProtocol,
   MutableMembership,
   type NodeHost,
   streamProtocol,
 } from '../../src/net/index.js';
-import { WeftNode } from '../../src/node/weft-node.js';
-import { eventually, HostPool, tcpAddr, wsAddr } from '../net/fixtures.js';
+import type { WeftNode } from '../../src/node/weft-node.js';
+import { HostPool, tcpAddr, wsAddr } from '../net/fixtures.js';
+import { type LocalNetwork, refusedWith, startLocalNetwork } from './local-network.js';
 
 const CALL = { timeoutMs: 15_000 };
 const bob = await signerFromSecret(devSecret('light-handler-test', 'bob'));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A browser-like light client: a libp2p host that only dials WebSockets and is no member. */
 class LightClient {
@@ -132,22 +114,8 @@ class LightClient {
   }
 }
 
-/** Rejects with a remote error carrying `code`. */
-async function refusedWith(p: Promise<unknown>, code: string): Promise<void> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { code?: string; remote?: boolean };
-    assert.equal(e.code, code, String(err));
-    assert.isTrue(e.remote, `${code} should come from the node: ${String(err)}`);
-    return;
-  }
-  assert.fail(`expected ${code}, got an answer`);
-}
-
 describe('/weft/light/1.0.0 on a running node, from a WebSocket light client', () => {
-  let dir: string;
-  let orderer: WeftNode;
+  let net: LocalNetwork;
   let peer: WeftNode;
   let light: LightClient;
   let weft: { hash: Uint8Array; channel: Channel };
@@ -160,73 +128,13 @@ describe('/weft/light/1.0.0 on a running node, from a WebSocket light client', (
   const txs = new Map<string, { txid: Uint8Array; block: number }>();
 
   before(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'weft-light-'));
-    const ordererPort = await freePort();
-    const ordering = { type: 'solo', maxTxCount: 50, batchTimeoutMs: 300 };
-    const spec = validateNetworkSpec({
-      version: 1,
-      validity: { days: 2 },
-      orgs: [
-        { name: 'Org1', kind: 'peer', peers: 1, clients: 1 },
-        { name: 'Org2', kind: 'peer', peers: 1 },
-        {
-          name: 'OrdererOrg',
-          kind: 'orderer',
-          orderers: 1,
-          addresses: [`/ip4/127.0.0.1/tcp/${ordererPort}`],
-        },
-        { name: 'CentralBank', kind: 'bank', centralBanks: 1 },
-      ],
-      channels: [
-        { name: 'weft', orgs: ['Org1', 'OrdererOrg', 'CentralBank'], ordering },
-        { name: 'other', orgs: ['Org1', 'Org2', 'OrdererOrg', 'CentralBank'], ordering },
-      ],
-    });
-    const materialDir = path.join(dir, 'material');
-    await generateMaterial({ spec, outDir: materialDir });
-    const genesis = async (channel: string) => {
-      const out = path.join(dir, `${channel}.block`);
-      return { out, ...(await createChannelGenesis({ spec, materialDir, channel, out })) };
-    };
-    const [weftGenesis, otherGenesis] = [await genesis('weft'), await genesis('other')];
-    weft = { hash: weftGenesis.hash, channel: weftGenesis.channel };
-    const member = (ref: string) => path.join(materialDir, 'orgs', ref);
-    const config = (name: string, identity: string, roles: NodeRole[][], tcp: string) =>
-      resolveNodeConfig(
-        {
-          name,
-          dataDir: path.join(dir, 'data', name),
-          identity: member(identity),
-          listen: { tcp, ws: roles[0]!.includes('peer') ? '/ip4/127.0.0.1/tcp/0/ws' : null },
-          ops: null,
-          log: { level: 'silent' },
-          channels: [
-            { name: 'weft', genesis: weftGenesis.out, roles: roles[0]! },
-            { name: 'other', genesis: otherGenesis.out, roles: roles[1]! },
-          ],
-        },
-        { baseDir: dir },
-      );
-    orderer = await WeftNode.start(
-      config(
-        'orderer0',
-        'OrdererOrg/orderer0',
-        [['orderer'], ['orderer']],
-        `/ip4/127.0.0.1/tcp/${ordererPort}`,
-      ),
-    );
-    peer = await WeftNode.start(
-      config('org1-peer0', 'Org1/peer0', [['peer', 'gateway'], ['peer']], '/ip4/127.0.0.1/tcp/0'),
-    );
-    alice = await loadMember(member('Org1/client0'));
-    org2peer = await loadMember(member('Org2/peer0'));
-    const bank = await loadMember(member('CentralBank/cb0'));
-    peerKey = (await loadMember(member('Org1/peer0'))).cert.publicKey;
-    await eventually(
-      () => orderer.directory.isChannelMember('weft', peerKey),
-      'the orderer knows the peer',
-      20_000,
-    );
+    net = await startLocalNetwork({ other: true, batchTimeoutMs: 300, electLeader: true });
+    peer = net.peer;
+    weft = { hash: net.genesisHash, channel: net.channel };
+    alice = net.alice;
+    org2peer = await loadMember(net.member('Org2/peer0'));
+    peerKey = net.peerKey;
+    const bank = net.bank;
 
     const gateway = await GatewayClient.connect({
       gateways: [wsAddr(peer.host).toString()],
@@ -273,9 +181,7 @@ describe('/weft/light/1.0.0 on a running node, from a WebSocket light client', (
   after(async () => {
     await light?.close();
     await pool.stopAll();
-    await peer?.close();
-    await orderer?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await net?.stop();
   });
 
   const height = () => peer.channels.get('weft')!.ledger!.info().height;
