@@ -27,6 +27,7 @@ import { type NodeHost, peerIdFromEd25519 } from '../net/index.js';
 import type { NodeMetrics } from '../ops/index.js';
 import type { CommitPipeline } from '../pipeline/commit-pipeline.js';
 import { sleep } from '../util/sleep.js';
+import { AttestationInbox } from './attestation-inbox.js';
 import { LeaderElection } from './leader-election.js';
 import { PeerTable } from './peer-table.js';
 import { runPulls } from './pulls.js';
@@ -74,6 +75,7 @@ export class ChannelGossip {
   readonly #now: () => number;
   readonly #stop = new AbortController();
   readonly #peers: PeerTable;
+  readonly #inbox: AttestationInbox;
   #following?: AbortController;
   #tasks: Promise<void>[] = [];
 
@@ -84,6 +86,7 @@ export class ChannelGossip {
     this.#now = options.now ?? Date.now;
     this.#self = toHex(options.identity.cert.publicKey);
     this.#peers = new PeerTable({ forgetAfterMs: options.config.electionTimeoutMs * 10 });
+    this.#inbox = new AttestationInbox({ ledger: options.ledger });
     const { staticLeader, electionTimeoutMs } = options.config;
     this.#election = new LeaderElection({
       self: this.#self,
@@ -124,6 +127,17 @@ export class ChannelGossip {
       encodeStateMessage({ type: 'attestation', attestation: gossiped }),
       'attestation',
     );
+  }
+
+  /** After each commit: gossiped attestations held for the blocks now committed are checked and stored. */
+  async blockCommitted(): Promise<void> {
+    const { mismatched } = await this.#inbox.settle();
+    if (mismatched > 0) {
+      this.#o.log.info(
+        { mismatched },
+        'gossip: attestations of other blocks at our heights dropped',
+      );
+    }
   }
 
   async close(): Promise<void> {
@@ -249,7 +263,13 @@ export class ChannelGossip {
       const a = message.attestation;
       await verifyAttestation(a, { channel: this.#o.channel, at: this.#now() });
       if (a.number >= this.#o.pipeline.height + PUSH_WINDOW) return TopicValidatorResult.Ignore;
-      return this.#local('storing an attestation', () => this.#o.ledger.addAttestation(a));
+      let outcome: string | undefined;
+      const verdict = await this.#local('storing an attestation', async () => {
+        outcome = await this.#inbox.take(a);
+      });
+      // Signed about another block at one of our heights: the signer's fault,
+      // not the relay's, so nobody is punished, but it goes no further.
+      return outcome === 'mismatch' ? TopicValidatorResult.Ignore : verdict;
     });
   }
 

@@ -114,6 +114,9 @@ export class ChannelRuntime {
         metrics.setLedgerHeight(this.name, e.info.height);
         for (const c of e.codes) metrics.txCommitted(this.name, txCodeName(c));
         commits.blockCommitted();
+        this.gossip
+          ?.blockCommitted()
+          .catch((err) => log.warn({ block: e.number, err }, 'held attestations not stored'));
         if (e.attestation) {
           this.gossip
             ?.publishAttestation(e.attestation, e.codes)
