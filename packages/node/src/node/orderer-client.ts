@@ -23,8 +23,13 @@ export interface OrdererClientOptions {
   log: Logger;
   /** Bound on one broadcast, from dial to acknowledgement (the block must be cut). Default 30 s. */
   broadcastTimeoutMs?: number;
-  /** Pause before trying the next orderer after a failure. Default 500 ms. */
+  /**
+   * Deliver: pause before the next orderer after a failure. Broadcast: pause
+   * before going round the orderers again, doubled each round. Default 500 ms.
+   */
   retryDelayMs?: number;
+  /** Times a broadcast goes round every orderer before giving up. Default 2. */
+  broadcastRounds?: number;
 }
 
 /** Orderer errors that would be the same at every orderer: no point failing over. */
@@ -35,6 +40,20 @@ const FINAL = new Set([
   'ORDERER_UNKNOWN_CREATOR',
   'ORDERER_BAD_SIGNATURE',
   'ORDERER_DUPLICATE_TXID',
+]);
+
+/**
+ * Failures that prove the attempt put nothing in the log: the orderer was
+ * never reached, or refused before taking the envelope. After any other
+ * failure (a stream cut by a crash, a timeout, ORDERER_LOG_UNAVAILABLE,
+ * ORDERER_CLOSED) the envelope may have been appended and be ordered anyway.
+ */
+const NOT_TAKEN = new Set([
+  'NET_DIAL_FAILED',
+  'NET_FORBIDDEN',
+  'ORDERER_BUSY',
+  'NODE_NOT_ORDERER',
+  'NODE_UNKNOWN_CHANNEL',
 ]);
 
 /**
@@ -56,11 +75,28 @@ export class OrdererClient {
     }
   }
 
-  async broadcast(envelope: Uint8Array): Promise<BroadcastAck> {
+  /**
+   * Has `envelope` ordered, trying each orderer in turn (the one that last
+   * answered first) and going round them `broadcastRounds` times with a
+   * growing pause. Resolves with where it was ordered, or with `undefined`
+   * when a retry was refused as a duplicate after an earlier attempt may have
+   * appended it: the log has the txid (from that attempt, which died before
+   * answering, or from another submitter), so it is ordered, where is not
+   * known, and the caller learns the outcome from the chain. Rejects with
+   * the orderer's error when it would be the same at every orderer.
+   */
+  async broadcast(envelope: Uint8Array): Promise<BroadcastAck | undefined> {
     const request = encodeBroadcastRequest({ channel: this.#o.channel, envelope });
+    const count = this.#targets.length;
+    const attempts = count * Math.max(1, this.#o.broadcastRounds ?? 2);
     let last: unknown;
-    for (let i = 0; i < this.#targets.length; i++) {
-      const at = (this.#preferred + i) % this.#targets.length;
+    let mayBeInLog = false;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const round = Math.floor(attempt / count);
+      if (attempt > 0 && attempt % count === 0) {
+        await sleep((this.#o.retryDelayMs ?? 500) * 2 ** (round - 1));
+      }
+      const at = (this.#preferred + attempt) % count;
       try {
         const reply = await callProtocol(
           this.#o.host,
@@ -75,7 +111,17 @@ export class OrdererClient {
         this.#preferred = at;
         return decodeBroadcastAck(reply);
       } catch (err) {
-        if (err instanceof WeftError && FINAL.has(err.code)) throw err;
+        const code = err instanceof WeftError ? err.code : undefined;
+        if (code === 'ORDERER_DUPLICATE_TXID' && mayBeInLog) {
+          this.#preferred = at;
+          this.#o.log.info(
+            { orderer: this.#targets[at]!.toString() },
+            'broadcast retry refused as a duplicate: an earlier attempt was ordered',
+          );
+          return undefined;
+        }
+        if (code !== undefined && FINAL.has(code)) throw err;
+        if (code === undefined || !NOT_TAKEN.has(code)) mayBeInLog = true;
         last = err;
         this.#o.log.warn({ err, orderer: this.#targets[at]!.toString() }, 'broadcast failed');
       }

@@ -36,8 +36,13 @@ export interface GatewayOptions {
   commits: CommitWatcher;
   /** The channel's endorsing peers known now (membership changes as peers come and go). */
   endorsers: () => readonly EndorsingPeer[];
-  /** Sends an envelope for ordering (with failover between orderers); resolves when ordered. */
-  broadcast: (envelope: Uint8Array) => Promise<BroadcastAck>;
+  /**
+   * Sends an envelope for ordering (with failover between orderers);
+   * resolves when ordered: with where, or `undefined` when a retry found the
+   * txid already in the log (an attempt that died before answering put it
+   * there), so only the chain says where and with what code.
+   */
+  broadcast: (envelope: Uint8Array) => Promise<BroadcastAck | undefined>;
   /** How long a waiting submit or status waits for this peer to commit. Default 30 s. */
   commitTimeoutMs?: number;
   now?: () => number;
@@ -77,6 +82,7 @@ export class Gateway {
       rwset: endorsed[0]!.rwset,
       endorsements: endorsed.map((e) => e.endorsement),
     });
+    // Ordered, where known or not: a waiting client gets the code from the commit either way.
     await this.#o.broadcast(envelope);
     if (!wait) return { txid, status: 'submitted' };
     const found = await this.#lookup(txid, true);
