@@ -10,6 +10,7 @@ import path from 'node:path';
 import { buildWalletUi } from '../../packages/node/src/up/ui-server.js';
 import { type RunningNetwork, up } from '../../packages/node/src/up/up.js';
 import { freeBasePort } from '../../packages/node/test/e2e/ports.js';
+import { NodeFaults } from './node-faults.js';
 
 export interface Secret {
   org: string;
@@ -21,6 +22,8 @@ export interface UiNetwork {
   url: string;
   genesisHash: string;
   secrets: Secret[];
+  /** Stalls, stops and restarts the network's node processes. */
+  faults: NodeFaults;
   stop(): Promise<void>;
 }
 
@@ -60,7 +63,10 @@ export async function startUiNetwork(): Promise<UiNetwork> {
       url: net.uiUrl,
       genesisHash: net.prepared.genesisHash,
       secrets: parseSecrets(output),
+      faults: new NodeFaults(running, dir),
       async stop() {
+        // A paused process would not stop: resume everything first.
+        for (const p of running.processes) p.child.kill('SIGCONT');
         await running.stop();
         await rm(dir, { recursive: true, force: true });
       },

@@ -79,8 +79,8 @@ export async function waitSpendable(page: Page, label: string, amount: string): 
     .waitFor(LONG);
 }
 
-/** Fills a payment, returns the review's text, signs, and waits for the outcome element. */
-export async function send(page: Page, to: string, amount: string, label: string) {
+/** Fills a payment and opens its review; returns the review's text. */
+export async function reviewPayment(page: Page, to: string, amount: string, label: string) {
   await page
     .getByRole('navigation', { name: 'Wallet' })
     .getByRole('link', { name: 'Send' })
@@ -89,11 +89,21 @@ export async function send(page: Page, to: string, amount: string, label: string
   await page.getByLabel('Amount (whole units)').fill(amount);
   await page.getByLabel('Label').fill(label);
   await page.getByRole('button', { name: 'Review' }).click();
-  const review = await shownText(page.getByTestId('spend-review'));
+  return shownText(page.getByTestId('spend-review'));
+}
+
+/** Signs the reviewed payment; returns the outcome element once the verdict (or timeout) shows. */
+export async function signAndWait(page: Page) {
   await page.getByRole('button', { name: 'Sign and send' }).click();
   const outcome = page.getByTestId('spend-outcome');
   await outcome.waitFor({ timeout: 90_000 });
-  return { review, status: await outcome.getAttribute('data-status'), outcome };
+  return { status: await outcome.getAttribute('data-status'), outcome };
+}
+
+/** Fills a payment, returns the review's text, signs, and waits for the outcome element. */
+export async function send(page: Page, to: string, amount: string, label: string) {
+  const review = await reviewPayment(page, to, amount, label);
+  return { review, ...(await signAndWait(page)) };
 }
 
 /** The history table's rows as "kind status amount block". */

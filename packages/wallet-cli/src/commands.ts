@@ -209,9 +209,10 @@ export function registerWalletCommands(program: Command, io: CliIo = processIo):
   );
   report(
     'history',
-    "this wallet's spends: awaiting a verdict, and settled",
+    "this wallet's payments (awaiting a verdict, settled) and the coins it received, with their verified status",
     async (w) => {
-      await w.refresh();
+      // A scan settles pending spends and records newly received coins.
+      await w.coins();
       return w.history();
     },
     formatHistory,

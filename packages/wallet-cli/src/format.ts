@@ -1,5 +1,12 @@
 import { toHex } from '@weft/core';
-import type { SpendResult, WalletBalance, WalletCoins, WalletJournal } from '@weft/light';
+import {
+  type HistoryEntry,
+  historyEntries,
+  type SpendResult,
+  type WalletBalance,
+  type WalletCoins,
+  type WalletJournal,
+} from '@weft/light';
 
 const short = (hex: string) => `${hex.slice(0, 12)}…`;
 const when = (ms: number) => new Date(ms).toISOString();
@@ -35,15 +42,20 @@ export function formatSpend(r: SpendResult, o: { to: string; label: string }): s
   return `sent ${r.outputs[0]?.amount} ${o.label} to ${short(o.to)}${change}: tx ${toHex(r.txid)} ${r.status}${block}${follow}${next}\n`;
 }
 
+const FROM: Record<string, string> = { mint: 'minted by', payment: 'from', change: 'change, by' };
+
+function historyLine(e: HistoryEntry): string {
+  const block = e.block !== undefined ? ` block ${e.block}` : '';
+  const reason = e.reason ? ` ${e.reason}` : '';
+  const head = `${e.status.padEnd(8)} ${toHex(e.txid)}`;
+  if (e.kind === 'sent') {
+    return `${head}  sent ${e.amount} ${e.label} -> ${short(toHex(e.to))}  change ${e.change}${block}${reason}  ${when(e.time)}\n`;
+  }
+  const spent = e.spentIn ? `  spent in ${short(toHex(e.spentIn))}` : '';
+  return `${head}  received ${e.amount} ${e.label} ${FROM[e.source]} ${e.fromOrg} ${short(toHex(e.from))}  key #${e.ownerIndex}${block}${reason}${spent}  ${when(e.time)}\n`;
+}
+
+/** Every payment and receipt, newest first, each with its verified status and block. */
 export function formatHistory(h: WalletJournal): string {
-  const pending = h.pending.map(
-    (p) =>
-      `pending  ${toHex(p.txid)}  ${p.amount} ${p.label} -> ${short(toHex(p.to))}  change ${p.change}  submitted ${when(p.submittedAt)}\n`,
-  );
-  const settled = h.history.map((s) => {
-    const block = s.block !== undefined ? ` block ${s.block}` : '';
-    const reason = s.reason ? ` ${s.reason}` : '';
-    return `${s.outcome.padEnd(8)} ${toHex(s.txid)}  ${s.amount} ${s.label} -> ${short(toHex(s.to))}  change ${s.change}${block}${reason}  ${when(s.settledAt)}\n`;
-  });
-  return [...pending, ...settled].join('') || 'no spends yet\n';
+  return historyEntries(h).map(historyLine).join('') || 'nothing sent or received yet\n';
 }

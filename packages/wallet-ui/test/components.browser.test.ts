@@ -1,6 +1,6 @@
 // UI components in Chromium: what a person reads and can act on.
 import { type AuditReport, TxCode } from '@weft/core';
-import type { SpendResult } from '@weft/light';
+import { historyEntries, type SpendResult } from '@weft/light';
 import { assert, describe, it } from '@weft/test/harness';
 import { h } from 'preact';
 import { AuditReportView } from '../src/auditor/AuditReportView.js';
@@ -8,6 +8,7 @@ import { reportFile } from '../src/auditor/report-file.js';
 import { ErrorBox } from '../src/ui/ErrorBox.js';
 import { QrCode } from '../src/ui/QrCode.js';
 import { StatusBadge } from '../src/ui/StatusBadge.js';
+import { HistoryTable } from '../src/wallet/HistoryList.js';
 import { SpendOutcome, SpendReview } from '../src/wallet/SpendReview.js';
 import { mount, text, waitFor } from './support/dom.js';
 
@@ -83,7 +84,11 @@ describe('components', () => {
       m.root.querySelector('[data-testid="spend-outcome"]'),
     );
     assert.equal(box.getAttribute('role'), 'status');
-    assert.include(text(box), 'invalid (MVCC_READ_CONFLICT); your coins were released');
+    assert.include(text(box), 'The network judged the payment invalid; your coins were released.');
+    assert.equal(
+      text(box.querySelector('[data-testid="spend-reason"]')),
+      'Double spend: another transaction spent the same coin first, so this one moved nothing. MVCC_READ_CONFLICT',
+    );
     const links = [...box.querySelectorAll('a')].map((a) => a.getAttribute('href'));
     assert.deepEqual(links, [`#/tx/${'ee'.repeat(32)}`, '#/block/9']);
     m.unmount();
@@ -134,5 +139,83 @@ describe('components', () => {
     const file = reportFile(report, new Date('2026-01-02T03:04:05.678Z'));
     assert.equal(file.name, 'weft-audit-weft-12-2026-01-02T03-04-05-678Z.json');
     assert.deepEqual(JSON.parse(file.text), report);
+  });
+
+  it('the history shows payments with recipient and change, and received coins with their source, kept once spent', async () => {
+    const bytes = (n: number) => new Uint8Array(32).fill(n);
+    const entries = historyEntries({
+      pending: [],
+      history: [
+        {
+          txid: bytes(0x22),
+          to: bytes(0xcd),
+          label: 'FBC',
+          amount: 250n,
+          change: 750n,
+          submittedAt: 1,
+          outcome: 'valid',
+          settledAt: 2,
+          block: 5,
+        },
+        {
+          txid: bytes(0x33),
+          to: bytes(0xcd),
+          label: 'FBC',
+          amount: 100n,
+          change: 650n,
+          submittedAt: 3,
+          outcome: 'invalid',
+          settledAt: 4,
+          block: 6,
+          reason: 'MVCC_READ_CONFLICT',
+        },
+      ],
+      received: [
+        {
+          txid: bytes(0x11),
+          output: 0,
+          label: 'FBC',
+          amount: 1000n,
+          ownerIndex: 0,
+          source: 'mint',
+          fromOrg: 'CentralBank',
+          from: bytes(0xcb),
+          status: 'valid',
+          block: 4,
+          seenAt: 1,
+          spentIn: bytes(0x22),
+        },
+      ],
+    });
+    const m = mount(h(HistoryTable, { entries }));
+    const table = await waitFor('history', () => m.root.querySelector('[data-testid="history"]'));
+    const rows = [...table.querySelectorAll<HTMLElement>('tbody tr')];
+    // A row's cells, each as text (the app's CSS, absent here, puts each <small> on its line).
+    const shown = (row: HTMLElement | undefined) =>
+      [...row!.querySelectorAll('td')].map((td) => text(td)).join(' ');
+    assert.deepEqual(
+      rows.map((r) => [r.getAttribute('data-kind'), r.getAttribute('data-status')]),
+      [
+        ['sent', 'invalid'],
+        ['sent', 'valid'],
+        ['received', 'valid'],
+      ],
+    );
+    assert.match(
+      shown(rows[0]),
+      /^Sent to cdcdcdcd…cdcd ?change 650 FBC back to this wallet ?.* −100 FBC Invalid/,
+    );
+    assert.include(shown(rows[0]), 'Double spend: another transaction spent the same coin first');
+    assert.match(
+      shown(rows[1]),
+      /^Sent to cdcdcdcd…cdcd ?change 750 FBC back to this wallet ?.* −250 FBC Valid.* #5/,
+    );
+    assert.match(
+      shown(rows[2]),
+      /^Minted by CentralBank cbcbcbcb…cbcb ?spent in 22222222…2222 ?first seen .* \+1,000 FBC Valid.* #4/,
+    );
+    const spentIn = rows[2]!.querySelector('small a')!;
+    assert.equal(spentIn.getAttribute('href'), `#/tx/${'22'.repeat(32)}`);
+    m.unmount();
   });
 });

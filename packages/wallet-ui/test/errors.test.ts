@@ -32,6 +32,21 @@ describe('errors as a person needs them', () => {
     assert.equal(describeError('text').message, 'text');
   });
 
+  it('says why a payment was refused when the refusal names a known cause', () => {
+    const cause = new TransportError('GATEWAY_ENDORSEMENT_FAILED', 'policy not met: Org2 down', {
+      remote: true,
+    });
+    const shown = describeError(
+      new WalletError('WALLET_SPEND_REFUSED', 'the spend was refused: policy not met', { cause }),
+    );
+    assert.equal(
+      shown.message,
+      'The network refused the payment before ordering it; your coins were released. Not every organisation whose endorsement the channel requires could endorse it: one of their peers is unreachable or refused.',
+    );
+    assert.equal(shown.code, 'WALLET_SPEND_REFUSED');
+    assert.equal(shown.detail, 'GATEWAY_ENDORSEMENT_FAILED: the spend was refused: policy not met');
+  });
+
   it('knows the codes the wallet and enrollment raise', () => {
     for (const code of [
       'WALLET_LOCKED',

@@ -7,6 +7,8 @@ describe('pages live in the hash', () => {
       { page: 'wallet', view: 'home' },
       { page: 'wallet', view: 'send' },
       { page: 'explorer' },
+      { page: 'explorer', top: 0 },
+      { page: 'explorer', top: 9_999 },
       { page: 'block', number: 42 },
       { page: 'tx', txid: 'ab'.repeat(32) },
       { page: 'search', query: 'ab cd/ef' },
@@ -19,7 +21,14 @@ describe('pages live in the hash', () => {
   });
 
   it('sends anything else to not-found rather than guessing', () => {
-    for (const bad of ['#/block/x', '#/block/-1', '#/tx/abc', '#/wallet/nope', '#/elsewhere']) {
+    for (const bad of [
+      '#/block/x',
+      '#/block/-1',
+      '#/explorer/1e3',
+      '#/tx/abc',
+      '#/wallet/nope',
+      '#/elsewhere',
+    ]) {
       assert.equal(parseRoute(bad).page, 'notfound', bad);
     }
   });

@@ -75,13 +75,17 @@ async function checkCoin(
     verifier.chain.transport.blame(node, new VerificationError('LIGHT_COIN_MISMATCH', node, why));
     return { ...base, status: 'unverifiable', reason: 'LIGHT_COIN_MISMATCH', block: verdict.block };
   }
-  if (verdict.status === 'included') return { ...base, status: 'included', block: verdict.block };
+  const { request, creator } = verdict.tx.proposal;
+  const origin = { type: request.type, org: creator.org, creator: creator.publicKey };
+  if (verdict.status === 'included') {
+    return { ...base, status: 'included', block: verdict.block, origin };
+  }
   if (verdict.status === 'invalid') {
     // An invalid transaction created nothing: listing its output as a coin is a lie.
     const why = `coin ${c.key} comes from an invalid transaction`;
     verifier.chain.transport.blame(node, new VerificationError('LIGHT_INVALID_COIN', node, why));
   }
-  return { ...base, status: verdict.status, block: verdict.block, code: verdict.code };
+  return { ...base, status: verdict.status, block: verdict.block, code: verdict.code, origin };
 }
 
 function result(coins: VerifiedCoin[], complete: boolean): CoinList {

@@ -48,6 +48,16 @@ export type TxVerdict =
       block?: number;
     };
 
+/** Who made a coin: from its creating transaction, as the verified envelope has it. */
+export interface CoinOrigin {
+  /** `mint`: central banks created it; `spend`: an owner paid it (or change came back). */
+  type: 'mint' | 'spend';
+  /** The org of the transaction's creator (its client certificate). */
+  org: string;
+  /** The creator's public key. */
+  creator: Uint8Array;
+}
+
 /** A coin as an owner's node listed it, with what the client could check of it. */
 export interface VerifiedCoin {
   key: string;
@@ -65,6 +75,8 @@ export interface VerifiedCoin {
   block?: number;
   code?: TxCode;
   reason?: string;
+  /** Set once the creating transaction was found in a verified block. */
+  origin?: CoinOrigin;
   node: string;
 }
 

@@ -8,6 +8,7 @@ import { selectCoins } from './coin-selection.js';
 import { WalletError } from './errors.js';
 import {
   addPending,
+  EMPTY_JOURNAL,
   lockedInputs,
   MAX_PENDING_SPENDS,
   type PendingSpend,
@@ -17,6 +18,7 @@ import {
 import type { WalletKey } from './keys.js';
 import { scanOwnerKeys } from './owner-scan.js';
 import { PendingSpends, type SpendResult } from './pending.js';
+import { ReceiptBook } from './receipt-book.js';
 import { checkOrder, enrolledAuthor, type SpendOrder, signSpend } from './spend-builder.js';
 import type { WalletSession } from './wallet-session.js';
 
@@ -82,6 +84,7 @@ export class FabcoinWallet {
   readonly #options: FabcoinWalletOptions;
   readonly #now: () => number;
   readonly #pending: PendingSpends;
+  readonly #receipts: ReceiptBook;
   /** Spends choose inputs one at a time, so two spends never pick the same coin. */
   #choosing: Promise<unknown> = Promise.resolve();
 
@@ -99,6 +102,12 @@ export class FabcoinWallet {
       followTimeoutMs: options.followTimeoutMs,
       followIntervalMs: options.followIntervalMs,
     });
+    this.#receipts = new ReceiptBook({
+      session: options.session,
+      verifier: options.verifier,
+      account: this.account,
+      now: this.#now,
+    });
   }
 
   get chain(): HeaderChain {
@@ -109,7 +118,10 @@ export class FabcoinWallet {
     return this.verifier.chain.transport;
   }
 
-  /** Every coin on the wallet's owner keys, verified, after settling pending spends. */
+  /**
+   * Every coin on the wallet's owner keys, verified, after settling pending
+   * spends; coins received are recorded in the journal's history.
+   */
   async coins(options: CallOptions = {}): Promise<WalletCoins> {
     await this.refresh(options);
     const scan = await scanOwnerKeys({
@@ -121,6 +133,7 @@ export class FabcoinWallet {
     });
     await this.#markUsed(scan.highestUsed);
     await this.#pending.settleByCoins(scan.coins);
+    await this.#receipts.record(scan.coins, options);
     const locked = lockedInputs(this.session.metadata().journal);
     const coins = scan.coins.map((c) => ({ ...c, locked: locked.has(c.key) }));
     return { coins, complete: scan.complete };
@@ -198,9 +211,13 @@ export class FabcoinWallet {
     return this.#pending.refresh(options);
   }
 
-  /** This wallet's spends: awaiting a verdict, and settled. */
+  /**
+   * This wallet's spends (awaiting a verdict, and settled) and the coins it
+   * received, as last verified; coins() brings it up to date.
+   * historyEntries() turns it into one list.
+   */
   history(): WalletJournal {
-    return this.session.metadata().journal ?? { pending: [], history: [] };
+    return this.session.metadata().journal ?? EMPTY_JOURNAL;
   }
 
   async #prepare(order: ReturnType<typeof checkOrder>, options: CallOptions) {

@@ -25,6 +25,12 @@ export {
   type WalletEnrollOptions,
 } from './fabcoin-wallet.js';
 export {
+  type HistoryEntry,
+  historyEntries,
+  type ReceivedEntry,
+  type SentEntry,
+} from './history.js';
+export {
   EMPTY_JOURNAL,
   MAX_PENDING_SPENDS,
   MAX_SPEND_HISTORY,
@@ -70,6 +76,12 @@ export {
   refusedBeforeOrdering,
   type SpendResult,
 } from './pending.js';
+export {
+  MAX_RECEIPTS,
+  type ReceiptRecord,
+  type ReceiptSource,
+  type ReceiptStatus,
+} from './receipts.js';
 export {
   type CheckedOrder,
   checkOrder,

@@ -16,12 +16,20 @@ import {
   readUint,
 } from '@weft/core';
 import { WalletError } from './errors.js';
+import {
+  MAX_RECEIPTS,
+  markSpent,
+  type ReceiptRecord,
+  readReceipt,
+  receiptToCbor,
+} from './receipts.js';
 
 /**
  * The wallet's own spends, kept in the encrypted vault beside the keys: those
  * still awaiting a verified verdict (their inputs are locked so no second
- * spend reuses them) and a bounded history of settled ones. Only this wallet
- * writes it; the network's answers change it only through verified verdicts.
+ * spend reuses them), a bounded history of settled ones, and the coins it
+ * received (receipts.ts). Only this wallet writes it; the network's answers
+ * change it only through verified verdicts.
  */
 
 /** At most this many spends await a verdict at once (each locks its inputs). */
@@ -29,7 +37,7 @@ export const MAX_PENDING_SPENDS = 16;
 /** Inputs one wallet spend may carry, well under core's MAX_COINS_PER_TX, to bound the journal. */
 export const MAX_SPEND_INPUTS = 16;
 /** Settled spends remembered; the oldest are dropped first. */
-export const MAX_SPEND_HISTORY = 64;
+export const MAX_SPEND_HISTORY = 256;
 
 export interface PendingSpend {
   readonly txid: Uint8Array;
@@ -64,6 +72,8 @@ export interface SpendRecord extends Omit<PendingSpend, 'inputs'> {
 export interface WalletJournal {
   readonly pending: readonly PendingSpend[];
   readonly history: readonly SpendRecord[];
+  /** Coins received, kept after they are spent (absent in vaults from before receipts). */
+  readonly received?: readonly ReceiptRecord[];
 }
 
 export const EMPTY_JOURNAL: WalletJournal = { pending: [], history: [] };
@@ -86,7 +96,10 @@ export function addPending(journal: WalletJournal | undefined, spend: PendingSpe
   return { ...j, pending: [...j.pending, spend] };
 }
 
-/** Moves the pending spend `txid` (if still pending) to the history with its outcome. */
+/**
+ * Moves the pending spend `txid` (if still pending) to the history with its
+ * outcome; a valid one marks the receipts it spent.
+ */
 export function settleSpend(
   journal: WalletJournal | undefined,
   txid: Uint8Array,
@@ -95,11 +108,14 @@ export function settleSpend(
   const j = journal ?? EMPTY_JOURNAL;
   const spend = j.pending.find((p) => equalBytes(p.txid, txid));
   if (!spend) return j;
-  const { inputs: _inputs, ...rest } = spend;
+  const { inputs, ...rest } = spend;
   const record: SpendRecord = { ...rest, ...result };
+  const received =
+    j.received && result.outcome === 'valid' ? markSpent(j.received, inputs, txid) : j.received;
   return {
     pending: j.pending.filter((p) => p !== spend),
     history: [...j.history, record].slice(-MAX_SPEND_HISTORY),
+    ...(received ? { received } : {}),
   };
 }
 
@@ -115,19 +131,21 @@ function spendFields(s: Omit<PendingSpend, 'inputs'>): Record<string, CborValue>
 }
 
 export function journalToCbor(j: WalletJournal): CborValue {
-  return {
+  const out: Record<string, CborValue> = {
     pending: j.pending.map((p) => ({ ...spendFields(p), inputs: [...p.inputs] })),
     history: j.history.map((h) => {
-      const out: Record<string, CborValue> = {
+      const record: Record<string, CborValue> = {
         ...spendFields(h),
         outcome: h.outcome,
         settledAt: h.settledAt,
       };
-      if (h.block !== undefined) out.block = h.block;
-      if (h.reason !== undefined) out.reason = h.reason;
-      return out;
+      if (h.block !== undefined) record.block = h.block;
+      if (h.reason !== undefined) record.reason = h.reason;
+      return record;
     }),
   };
+  if (j.received?.length) out.received = j.received.map(receiptToCbor);
+  return out;
 }
 
 const SPEND_FIELDS = ['txid', 'to', 'label', 'amount', 'change', 'submittedAt'];
@@ -175,7 +193,13 @@ function readHistory(value: unknown, what: string): SpendRecord {
 
 /** Strict reader for the journal inside decoded vault contents. */
 export function readJournal(value: unknown, what = 'journal'): WalletJournal {
-  const r = readRecord(value, what, ['pending', 'history']);
+  const r = readRecord(value, what, ['pending', 'history'], ['received']);
+  const received =
+    r.received === undefined
+      ? undefined
+      : readArray(r.received, `${what}.received`, MAX_RECEIPTS).map((x, i) =>
+          readReceipt(x, `${what}.received[${i}]`),
+        );
   return {
     pending: readArray(r.pending, `${what}.pending`, MAX_PENDING_SPENDS).map((p, i) =>
       readPending(p, `${what}.pending[${i}]`),
@@ -183,5 +207,6 @@ export function readJournal(value: unknown, what = 'journal'): WalletJournal {
     history: readArray(r.history, `${what}.history`, MAX_SPEND_HISTORY).map((h, i) =>
       readHistory(h, `${what}.history[${i}]`),
     ),
+    ...(received ? { received } : {}),
   };
 }

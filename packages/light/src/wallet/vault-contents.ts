@@ -28,10 +28,11 @@ export const MAX_ACCOUNT_NAME = 64;
 export const MAX_LABELS = 64;
 export const MAX_BIP39_PASSPHRASE = 256;
 /**
- * Well above the largest contents the bounds here and in journal.ts allow
- * (about 6 KiB of keys and labels, at most 38 KiB of journal).
+ * Above the largest contents the bounds here, in journal.ts and in
+ * receipts.ts allow (about 194 KiB with every field at its widest: 6 KiB of
+ * accounts and labels, the rest journal; a typical full journal is half that).
  */
-export const MAX_CONTENTS_BYTES = 48 * 1024;
+export const MAX_CONTENTS_BYTES = 256 * 1024;
 
 /**
  * Core's Fabcoin label rule (fabcoin/rules.ts), so the wallet never follows

@@ -43,7 +43,7 @@ export const MAX_SALT_BYTES = 64;
 export const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /** Room for MAX_CONTENTS_BYTES of plaintext, the GCM tag and the header. */
-export const MAX_VAULT_RECORD_BYTES = 64 * 1024;
+export const MAX_VAULT_RECORD_BYTES = 272 * 1024;
 /** New vault passphrases shorter than this are refused (unlock accepts any, for old vaults). */
 export const MIN_PASSPHRASE_LENGTH = 8;
 const MAX_PASSPHRASE_LENGTH = 1024;

@@ -121,6 +121,7 @@ describe('Fabcoin wallet: receive, balance, spend', () => {
     const { wallet } = await funded(w, 'alice', [10n]);
     await mint(w, (await wallet.session.ownerKey(0)).publicKey, [100n], { label: 'FBC' });
     const to = (await (await newWallet(w, 'bob')).receive()).ownerKey;
+    await wallet.coins(); // records the received coins in the history first
     const before = wallet.session.metadata();
     const refused = async (order: Parameters<typeof wallet.spend>[0], code: string) => {
       await rejectsWithCode(() => wallet.spend(order), code);

@@ -7,10 +7,12 @@ import {
   createVault,
   encodeContents,
   MAX_PENDING_SPENDS,
+  MAX_RECEIPTS,
   MAX_SPEND_HISTORY,
   MAX_SPEND_INPUTS,
   openVault,
   type PendingSpend,
+  type ReceiptRecord,
   type SpendRecord,
   type VaultContents,
   type WalletJournal,
@@ -45,6 +47,22 @@ function settled(n: number): SpendRecord {
   };
 }
 
+function receipt(n: number): ReceiptRecord {
+  return {
+    txid: txid(n),
+    output: 0,
+    label: 'FBC',
+    amount: 250n,
+    ownerIndex: 1,
+    source: 'payment',
+    fromOrg: 'Org1',
+    from: new Uint8Array(32).fill(0xbb),
+    status: 'valid',
+    block: 7,
+    seenAt: 1_700_000_000_000,
+  };
+}
+
 const contents = (journal: WalletJournal): VaultContents => ({
   mnemonic: ABANDON_12,
   bip39Passphrase: '',
@@ -55,9 +73,32 @@ const contents = (journal: WalletJournal): VaultContents => ({
 });
 
 describe('wallet: the spend journal in the vault', () => {
-  it('round-trips pending and settled spends', () => {
+  it('round-trips pending and settled spends, and received coins', () => {
     const journal = { pending: [pending(1), pending(2, 1)], history: [settled(3)] };
     assert.deepEqual(decodeContents(encodeContents(contents(journal))), contents(journal));
+    const spent = { ...receipt(4), status: 'invalid' as const, reason: 'MVCC_READ_CONFLICT' };
+    const withReceipts = { ...journal, received: [receipt(5), { ...spent, spentIn: txid(6) }] };
+    assert.deepEqual(
+      decodeContents(encodeContents(contents(withReceipts))),
+      contents(withReceipts),
+    );
+  });
+
+  it('a valid spend marks the received coins it took as spent by it; an invalid one does not', () => {
+    const coin = `${'05'.repeat(32)}.0`;
+    const base: WalletJournal = {
+      pending: [
+        { ...pending(1), inputs: [coin] },
+        { ...pending(2), inputs: [coin] },
+      ],
+      history: [],
+      received: [receipt(5), receipt(9)],
+    };
+    const invalid = settleSpend(base, txid(2), { outcome: 'invalid', settledAt: 5, block: 9 });
+    assert.isUndefined(invalid.received?.[0]?.spentIn);
+    const valid = settleSpend(invalid, txid(1), { outcome: 'valid', settledAt: 6, block: 9 });
+    assert.deepEqual(valid.received?.[0]?.spentIn, txid(1));
+    assert.isUndefined(valid.received?.[1]?.spentIn, 'another coin');
   });
 
   it('settling moves a spend to the history and keeps only the newest records', () => {
@@ -97,6 +138,17 @@ describe('wallet: the spend journal in the vault', () => {
         ...settled(n),
         ...widest,
         reason: 'X'.repeat(64),
+      })),
+      received: Array.from({ length: MAX_RECEIPTS }, (_, n) => ({
+        ...receipt(n),
+        label: widest.label,
+        amount: MAX_AMOUNT,
+        output: 255,
+        ownerIndex: 0x7fffffff,
+        fromOrg: 'O'.repeat(64),
+        block: Number.MAX_SAFE_INTEGER,
+        reason: 'X'.repeat(64),
+        spentIn: txid(n),
       })),
     };
     const { record } = await createVault(contents(journal), FAKE_PASS, FAST);
@@ -141,5 +193,31 @@ describe('wallet: the spend journal in the vault', () => {
     throwsWithCode(() => encodeContents(contents(tooMany)), 'WALLET_BAD_METADATA');
     const badInput = { pending: [{ ...pending(1), inputs: ['nope'] }], history: [] };
     throwsWithCode(() => encodeContents(contents(badInput)), 'WALLET_BAD_METADATA');
+  });
+
+  it('refuses hostile received coins with the failing field', () => {
+    const encoded = encodeContents(contents({ pending: [], history: [], received: [receipt(1)] }));
+    const bad = (edit: (r: Record<string, CborValue>[]) => void): CborValue => {
+      const c = decode(encoded, { maxBytes: 1 << 20 }) as Record<string, CborValue>;
+      const j = c.journal as Record<string, CborValue>;
+      edit(j.received as Record<string, CborValue>[]);
+      return c;
+    };
+    const cases: [string, RegExp, CborValue][] = [
+      ['status', /status/, bad((r) => Object.assign(r[0]!, { status: 'pending' }))],
+      ['source', /source/, bad((r) => Object.assign(r[0]!, { source: 'gift' }))],
+      ['output', /output/, bad((r) => Object.assign(r[0]!, { output: 256 }))],
+      ['key index', /ownerIndex/, bad((r) => Object.assign(r[0]!, { ownerIndex: 2 ** 31 }))],
+      ['creator key', /from/, bad((r) => Object.assign(r[0]!, { from: new Uint8Array(31) }))],
+      ['extra field', /note/, bad((r) => Object.assign(r[0]!, { note: 'x' }))],
+      [
+        'too many',
+        /received/,
+        bad((r) => r.push(...Array<Record<string, CborValue>>(MAX_RECEIPTS).fill(r[0]!))),
+      ],
+    ];
+    for (const [what, field, value] of cases) {
+      assert.throws(() => readContents(value), CodecError, field, what);
+    }
   });
 });

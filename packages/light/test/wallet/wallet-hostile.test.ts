@@ -4,7 +4,7 @@
 import { type LightTx, TxCode, toHex } from '@weft/core';
 import { assert, describe, it, rejectsWithCode } from '@weft/test/harness';
 import { txidOf } from './gateway.js';
-import { funded, newWallet, usd, usdIs, type World, world } from './wallet-world.js';
+import { funded, inventCoins, newWallet, usd, usdIs, type World, world } from './wallet-world.js';
 
 async function setup(seed: string) {
   const w = await world(seed);
@@ -102,13 +102,7 @@ describe('Fabcoin wallet: a hostile gateway and full node', () => {
 
   it('coins a node invents for the wallet are shown unverifiable and never spent', async () => {
     const { w, alice, to } = await setup('hostile-coins');
-    w.tamper.coins = (page) => {
-      const real = page.coins[0];
-      if (!real) return page;
-      // A big coin under a key that is not output 0 of the transaction served with it.
-      const invented = { key: `${'ff'.repeat(32)}.0`, amount: 1000n, label: 'USD', tx: real.tx };
-      return { ...page, coins: [...page.coins, invented] };
-    };
+    inventCoins(w, 1000n);
     await usdIs(alice, { spendable: 30n, unverifiable: 1000n });
     const { coins } = await alice.coins();
     assert.equal(coins.find((c) => c.amount === 1000n)?.status, 'unverifiable');

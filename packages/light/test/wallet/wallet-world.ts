@@ -153,3 +153,16 @@ export async function usdIs(wallet: FabcoinWallet, expected: Partial<LabelBalanc
   const zero = { spendable: 0n, locked: 0n, pending: 0n, unverifiable: 0n };
   assert.deepEqual(await usd(wallet), { ...zero, ...expected });
 }
+
+/**
+ * The node lists, beside each owner's real coins, a big coin under a key
+ * that is not output 0 of the transaction served with it: an invented coin.
+ */
+export function inventCoins(w: World, amount: bigint): void {
+  w.tamper.coins = (page) => {
+    const real = page.coins[0];
+    if (!real) return page;
+    const invented = { key: `${'ff'.repeat(32)}.0`, amount, label: 'USD', tx: real.tx };
+    return { ...page, coins: [...page.coins, invented] };
+  };
+}

@@ -15,7 +15,7 @@ function PageFor({ route }: { route: Route }) {
     case 'wallet':
       return <WalletPage view={route.view} />;
     case 'explorer':
-      return <ExplorerPage />;
+      return <ExplorerPage top={route.top} />;
     case 'block':
       return <BlockPage number={route.number} />;
     case 'tx':

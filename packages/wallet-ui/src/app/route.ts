@@ -14,7 +14,8 @@ export type WalletView =
 /** Pages live in the URL's hash, so the server needs no routes and the query keeps the network. */
 export type Route =
   | { page: 'wallet'; view: WalletView }
-  | { page: 'explorer' }
+  /** `top`: the newest block of the page shown; absent, the page follows the chain's head. */
+  | { page: 'explorer'; top?: number }
   | { page: 'block'; number: number }
   | { page: 'tx'; txid: string }
   | { page: 'search'; query: string }
@@ -45,7 +46,8 @@ export function parseRoute(hash: string): Route {
       return WALLET_VIEWS.includes(view) ? { page: 'wallet', view } : notFound(path);
     }
     case 'explorer':
-      return { page: 'explorer' };
+      if (arg === '') return { page: 'explorer' };
+      return /^\d{1,15}$/.test(arg) ? { page: 'explorer', top: Number(arg) } : notFound(path);
     case 'block':
       return /^\d{1,15}$/.test(arg) ? { page: 'block', number: Number(arg) } : notFound(path);
     case 'tx':
@@ -69,6 +71,8 @@ export function routeHref(route: Route): string {
   switch (route.page) {
     case 'wallet':
       return route.view === 'home' ? '#/wallet' : `#/wallet/${route.view}`;
+    case 'explorer':
+      return route.top === undefined ? '#/explorer' : `#/explorer/${route.top}`;
     case 'block':
       return `#/block/${route.number}`;
     case 'tx':

@@ -55,6 +55,14 @@ const MESSAGES: Record<string, string> = {
   WALLET_UNKNOWN_ORG: 'That organisation is not a member of this channel.',
   WALLET_SPEND_REFUSED:
     'The network refused the payment before ordering it; your coins were released.',
+  // Why a gateway refused (the cause of WALLET_SPEND_REFUSED)
+  GATEWAY_ENDORSEMENT_FAILED:
+    'Not every organisation whose endorsement the channel requires could endorse it: one of their peers is unreachable or refused.',
+  GATEWAY_NO_ENDORSER:
+    'The gateway knows no endorsing peer of an organisation the channel requires.',
+  ENDORSE_CHAINCODE:
+    'A peer refused it under the Fabcoin rules (for example, one of the coins is already spent).',
+  ENDORSE_STALE: "A peer refused it as too old or too new. Check this device's clock.",
   // Enrollment
   ENROLL_BAD_SECRET: 'The enrollment id or secret is wrong.',
   ENROLL_SECRET_USED:
@@ -84,6 +92,13 @@ export function describeError(err: unknown): ShownError {
     const code = (err as { code: string }).code;
     const detail = (err as Error).message;
     const known = MESSAGES[code];
+    // A refusal names its cause (a gateway's or peer's code): say both.
+    const cause = (err as { cause?: unknown }).cause;
+    const causeCode = hasCode(cause) ? (cause as { code: string }).code : undefined;
+    const because = causeCode ? MESSAGES[causeCode] : undefined;
+    if (known && because) {
+      return { message: `${known} ${because}`, code, detail: `${causeCode}: ${detail}` };
+    }
     if (known) return { message: known, code, detail };
     // The node's own refusal codes (remote) are still meaningful when unknown here.
     return { message: detail || code, code };

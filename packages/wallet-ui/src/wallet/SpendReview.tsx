@@ -4,6 +4,7 @@ import { formatAmount } from '../ui/format.js';
 import { Hex } from '../ui/Hex.js';
 import { BlockLink, TxLink } from '../ui/links.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
+import { reasonInWords } from '../ui/tx-codes.js';
 import type { SpendPreview } from './spend-preview.js';
 
 /** The spend as it will be signed: what is paid, from which coins, and the change. */
@@ -76,10 +77,15 @@ export function SpendOutcome({ result }: { result: SpendResult }) {
         <StatusBadge status={result.status} />{' '}
         {result.status === 'valid'
           ? 'Payment verified: peers satisfying the policy attest it valid.'
-          : result.status === 'invalid'
-            ? `The network judged the payment invalid (${txCodeName((v as { code: 0 }).code)}); your coins were released.`
+          : v.status === 'invalid'
+            ? 'The network judged the payment invalid; your coins were released.'
             : 'Still awaiting a verdict: it stays in History and is checked again as new blocks are verified.'}
       </p>
+      {v.status === 'invalid' ? (
+        <p data-testid="spend-reason">
+          {reasonInWords(txCodeName(v.code))} <code>{txCodeName(v.code)}</code>
+        </p>
+      ) : null}
       <p>
         Transaction <TxLink id={txid} />
         {block !== undefined ? (

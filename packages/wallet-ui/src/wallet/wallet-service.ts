@@ -1,5 +1,6 @@
 import {
   balancesOf,
+  EMPTY_JOURNAL,
   FabcoinWallet,
   type SpendOrder,
   type SpendResult,
@@ -193,7 +194,7 @@ export class WalletService {
     const meta = session.metadata();
     const open: OpenWallet = {
       name: session.name,
-      journal: meta.journal ?? { pending: [], history: [] },
+      journal: meta.journal ?? EMPTY_JOURNAL,
       refreshing: false,
       enrollment: this.#enrollment(),
     };
