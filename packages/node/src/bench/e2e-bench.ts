@@ -1,17 +1,20 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Channel, coinKey, MAX_COINS_PER_TX, txCodeName } from '@weft/core';
+import { coinKey, MAX_COINS_PER_TX, txCodeName } from '@weft/core';
 import { GatewayClient } from '../client/gateway-client.js';
 import { mintProposal, type ProposalAuthor } from '../client/proposals.js';
-import { readGenesisFile } from '../material/genesis.js';
-import type { MaterialManifest } from '../material/index.js';
-import { loadMember } from '../material/member.js';
-import { NETWORK_FILE, type NetworkInfo } from '../up/dev-network.js';
 import { type RunningNetwork, up } from '../up/up.js';
-import { findNodePid, type Measured, startCpuSampling } from './e2e-cpu.js';
+import { cpuOf, isOrdering, type Measured, startCpuSampling } from './e2e-cpu.js';
 import { type BenchCoin, runLoad } from './e2e-load.js';
-import { E2E_ORDERERS } from './e2e-orderers.js';
+import { E2E_ORDERERS, type E2eOrderer } from './e2e-orderers.js';
+import {
+  channelHeight,
+  loadMembers,
+  type Target,
+  targetRunning,
+  targetStarted,
+} from './e2e-target.js';
 import { round } from './stats.js';
 
 export { E2E_ORDERERS } from './e2e-orderers.js';
@@ -24,8 +27,6 @@ export { E2E_ORDERERS } from './e2e-orderers.js';
  * stored, so more than this per gateway fails instead of queueing.
  */
 export const IN_FLIGHT_PER_GATEWAY = 32;
-
-/** Ordering services `--orderer` accepts; a jetstream orderer is planned. */
 
 export interface E2eBenchOptions {
   /** Seconds of load. */
@@ -40,7 +41,8 @@ export interface E2eBenchOptions {
   txs?: number;
   orgs: number;
   peersPerOrg: number;
-  orderer: (typeof E2E_ORDERERS)[number];
+  /** Ordering of the started network (a running one keeps its own). */
+  orderer: E2eOrderer;
   /** A running network to target (a `weft up` directory); else one is started. */
   network?: string;
   /** Where the started network lives (default: a temporary directory, removed afterwards). */
@@ -50,63 +52,11 @@ export interface E2eBenchOptions {
   log?: (line: string) => void;
 }
 
-interface Target {
-  channel: string;
-  channelConfig: Channel;
-  materialDir: string;
-  manifest: MaterialManifest;
-  nodes: { name: string; roles: string[]; ws: string; ops: string; pid: number | undefined }[];
-}
-
-async function targetRunning(dir: string): Promise<Target> {
-  const info = JSON.parse(await readFile(path.join(dir, NETWORK_FILE), 'utf8')) as NetworkInfo;
-  const genesis = await readGenesisFile(path.join(dir, 'channels', `${info.channel}.block`));
-  const nodes = await Promise.all(
-    info.nodes.map(async (n) => ({
-      ...n,
-      pid: await findNodePid(path.join(dir, 'nodes', `${n.name}.yaml`)),
-    })),
-  );
-  return {
-    channel: info.channel,
-    channelConfig: genesis.channel,
-    materialDir: info.materialDir,
-    manifest: JSON.parse(await readFile(path.join(info.materialDir, 'material.json'), 'utf8')),
-    nodes,
-  };
-}
-
-async function targetStarted(net: RunningNetwork, channel: string): Promise<Target> {
-  const { prepared } = net;
-  return {
-    channel,
-    channelConfig: (await readGenesisFile(prepared.genesisFile)).channel,
-    materialDir: prepared.materialDir,
-    manifest: prepared.manifest,
-    nodes: prepared.nodes.map((n, i) => ({
-      name: n.name,
-      roles: n.roles,
-      ws: n.ws,
-      ops: n.opsUrl,
-      pid: net.processes[i]?.child.pid,
-    })),
-  };
-}
-
 /** Mints `count` coins to the client members, MAX_COINS_PER_TX to a mint, a few mints at once. */
 async function mintCoins(t: Target, clients: readonly GatewayClient[], count: number) {
-  const member = (org: string, name: string) =>
-    loadMember(path.join(t.materialDir, 'orgs', org, name));
-  const banks: ProposalAuthor[] = [];
-  for (const org of t.manifest.orgs.filter((o) => o.kind === 'bank')) {
-    for (const m of org.members.filter((m) => m.role === 'cb'))
-      banks.push(await member(org.name, m.name));
-  }
-  const owners: ProposalAuthor[] = [];
-  for (const org of t.manifest.orgs) {
-    for (const m of org.members.filter((m) => m.role === 'client'))
-      owners.push(await member(org.name, m.name));
-  }
+  const load = (role: string) => loadMembers(t.materialDir, t.manifest, role);
+  const banks: ProposalAuthor[] = (await load('cb')).map((m) => m.member);
+  const owners: ProposalAuthor[] = (await load('client')).map((m) => m.member);
   const signers = banks.slice(0, t.channelConfig.config.fabcoin.mintThreshold);
   if (owners.length === 0 || signers.length === 0)
     throw new Error('no client or central bank material');
@@ -131,16 +81,6 @@ async function mintCoins(t: Target, clients: readonly GatewayClient[], count: nu
 
 const perTx = (seconds: number, txs: number) => (txs ? round((seconds * 1000) / txs, 2) : null);
 
-async function channelHeight(opsUrl: string): Promise<number | undefined> {
-  try {
-    const res = await fetch(`${opsUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
-    const h = (await res.json()) as { channels?: { height: number }[] };
-    return h.channels?.[0]?.height;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * `weft bench e2e`: Caliper-style, against a real network (started here,
  * one process per node, or a running one): mints one coin per spend
@@ -152,7 +92,7 @@ async function channelHeight(opsUrl: string): Promise<number | undefined> {
 export async function runE2eBench(o: E2eBenchOptions) {
   const log = o.log ?? (() => {});
   if (!(E2E_ORDERERS as readonly string[]).includes(o.orderer))
-    throw new Error(`unknown orderer ${o.orderer}: only solo exists now`);
+    throw new Error(`unknown orderer ${o.orderer}: expected ${E2E_ORDERERS.join(' or ')}`);
   let net: RunningNetwork | undefined;
   let dir: string | undefined;
   const clients: GatewayClient[] = [];
@@ -162,9 +102,12 @@ export async function runE2eBench(o: E2eBenchOptions) {
       t = await targetRunning(path.resolve(o.network));
     } else {
       dir = o.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'weft-bench-e2e-')));
-      log(`starting 1 ${o.orderer} orderer + ${o.orgs} orgs x ${o.peersPerOrg} peers in ${dir}`);
+      const orderers =
+        o.orderer === 'jetstream' ? '3 jetstream orderers + 3 NATS servers' : '1 solo orderer';
+      log(`starting ${orderers} + ${o.orgs} orgs x ${o.peersPerOrg} peers in ${dir}`);
       net = await up({
         dir,
+        ordering: o.orderer,
         orgs: o.orgs,
         peersPerOrg: o.peersPerOrg,
         basePort: o.basePort,
@@ -193,7 +136,11 @@ export async function runE2eBench(o: E2eBenchOptions) {
 
     const peer = t.nodes.find((n) => n.roles.includes('peer'));
     const heightBefore = peer && (await channelHeight(peer.ops));
-    const measured: Measured[] = t.nodes.map((n) => ({ name: n.name, roles: n.roles, pid: n.pid }));
+    // The NATS servers are part of the ordering service: measured beside the nodes.
+    const measured: Measured[] = [
+      ...t.nodes.map((n) => ({ name: n.name, roles: n.roles, pid: n.pid })),
+      ...t.nats,
+    ];
     const cpu = await startCpuSampling(measured);
     const inFlight = o.inFlight ?? IN_FLIGHT_PER_GATEWAY * gateways.length;
     const load = await runLoad({
@@ -216,6 +163,7 @@ export async function runE2eBench(o: E2eBenchOptions) {
       topology: {
         orderer: ordering.type,
         orderers: t.nodes.filter((n) => n.roles.includes('orderer')).length,
+        natsServers: t.nats.length,
         orgs: peerOrgs.length,
         peersPerOrg: peerOrgs[0]?.members.filter((m) => m.role === 'peer').length ?? 0,
         gateways: gateways.length,
@@ -236,12 +184,17 @@ export async function runE2eBench(o: E2eBenchOptions) {
       validTxPerBlock: blocks ? round(load.succeeded / blocks, 1) : null,
       cpu: {
         ...usage,
-        /** CPU milliseconds per VALID transaction: all nodes together, and the load generator. */
+        /**
+         * CPU milliseconds per VALID transaction: all measured processes
+         * (nodes and NATS servers), the ordering service alone (orderers
+         * and NATS), and the load generator.
+         */
         msPerValidTx: {
           nodes: perTx(
-            usage.nodes.reduce((sum, n) => sum + (n.cpuSeconds ?? 0), 0),
+            cpuOf(usage.nodes, () => true),
             load.succeeded,
           ),
+          ordering: perTx(cpuOf(usage.nodes, isOrdering), load.succeeded),
           loadGenerator: perTx(usage.loadGenerator.cpuSeconds ?? 0, load.succeeded),
         },
       },

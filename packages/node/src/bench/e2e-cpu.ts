@@ -46,11 +46,12 @@ function machineTimes(): { busy: number; total: number } {
 }
 
 /**
- * The pid of the `weft node start --config FILE` process running on this
- * machine, found by its command line (for a network `weft up` started).
+ * The pid of the process on this machine whose command line has `flag
+ * FILE`: a `weft node start --config FILE` or `nats-server -c FILE` of a
+ * network `weft up` started.
  */
-export async function findNodePid(configFile: string): Promise<number | undefined> {
-  const wanted = path.resolve(configFile);
+export async function findPidByArg(flag: string, file: string): Promise<number | undefined> {
+  const wanted = path.resolve(file);
   const entries = await readdir('/proc').catch(() => [] as string[]);
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
@@ -58,7 +59,7 @@ export async function findNodePid(configFile: string): Promise<number | undefine
       (s) => s.split('\0'),
       () => [] as string[],
     );
-    const at = argv.indexOf('--config');
+    const at = argv.indexOf(flag);
     if (at >= 0 && argv[at + 1] && path.resolve(argv[at + 1]!) === wanted) return Number(entry);
   }
   return undefined;
@@ -116,4 +117,16 @@ export async function startCpuSampling(measured: readonly Measured[]) {
       };
     },
   };
+}
+
+/** The ordering service's processes: orderer nodes and the NATS servers of their log. */
+export const isOrdering = (p: { roles: readonly string[] }): boolean =>
+  p.roles.includes('orderer') || p.roles.includes('nats');
+
+/** CPU seconds the measured processes `which` selects used together. */
+export function cpuOf<P extends { roles: readonly string[]; cpuSeconds: number | null }>(
+  usage: readonly P[],
+  which: (p: P) => boolean,
+): number {
+  return usage.filter(which).reduce((sum, p) => sum + (p.cpuSeconds ?? 0), 0);
 }

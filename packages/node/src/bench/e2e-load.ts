@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { txCodeName } from '@weft/core';
 import type { GatewayClient } from '../client/gateway-client.js';
 import { type ProposalAuthor, signFabcoinProposal } from '../client/proposals.js';
-import { percentile, round } from './stats.js';
+import { latencySummary, round } from './stats.js';
 
 /** An unspent coin the load may spend, with the client member that owns it. */
 export interface BenchCoin {
@@ -117,12 +117,6 @@ export async function runLoad(o: LoadOptions) {
     /** VALID commits per second, first send to last answer. */
     throughput: round(seconds > 0 ? succeeded / seconds : 0, 1),
     seconds: round(seconds, 2),
-    latencyMs: {
-      min: round(latencies[0] ?? 0, 1),
-      avg: round(succeeded ? latencies.reduce((s, x) => s + x, 0) / succeeded : 0, 1),
-      p50: round(percentile(latencies, 50), 1),
-      p99: round(percentile(latencies, 99), 1),
-      max: round(latencies[succeeded - 1] ?? 0, 1),
-    },
+    latencyMs: latencySummary(latencies),
   };
 }

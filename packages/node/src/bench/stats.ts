@@ -7,3 +7,15 @@ export function percentile(sorted: readonly number[], p: number): number {
 export function round(n: number, digits = 0): number {
   return Number(n.toFixed(digits));
 }
+
+/** min, avg, p50, p99 and max of an ascending array of milliseconds, rounded to 0.1 ms. */
+export function latencySummary(sorted: readonly number[]) {
+  const n = sorted.length;
+  return {
+    min: round(sorted[0] ?? 0, 1),
+    avg: round(n ? sorted.reduce((s, x) => s + x, 0) / n : 0, 1),
+    p50: round(percentile(sorted, 50), 1),
+    p99: round(percentile(sorted, 99), 1),
+    max: round(sorted[n - 1] ?? 0, 1),
+  };
+}

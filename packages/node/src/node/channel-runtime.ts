@@ -84,7 +84,7 @@ export class ChannelRuntime {
   async #start(): Promise<void> {
     const { db, genesis, identity, log, metrics } = this.#o;
     if (this.roles.includes('orderer')) {
-      const base = { db, genesis, signer: identity.signer, cert: identity.cert };
+      const base = { db, genesis, signer: identity.signer, cert: identity.cert, metrics };
       const type = this.channel.config.ordering.type;
       const servers = this.#o.natsServers ?? undefined;
       this.orderer =

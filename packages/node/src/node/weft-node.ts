@@ -35,6 +35,7 @@ import {
   type OpsServer,
   startOpsServer,
 } from '../ops/index.js';
+import { ordererLogHealth } from '../orderer/index.js';
 import { VsccPool } from '../vscc-pool/index.js';
 import { ChannelRuntime } from './channel-runtime.js';
 import { NodeDirectory } from './directory.js';
@@ -248,20 +249,27 @@ export class WeftNode {
   }
 
   health(): HealthReport {
+    const reasons: string[] = [];
+    let ready = true;
     const channels = [...this.channels.values()].map((rt) => {
       const info = rt.ledger?.info();
+      const log = ordererLogHealth(rt.name, rt.orderer);
+      if (log?.failed) ready = false;
+      reasons.push(...(log?.reasons ?? []));
       return {
         name: rt.name,
         height: rt.height(),
         roles: rt.roles,
         ...(info ? { commitHash: toHex(info.commitHash), txCount: info.txCount } : {}),
         ...(rt.gossip ? { leader: rt.gossip.isLeader } : {}),
+        ...log?.detail,
       };
     });
     return {
-      ready: true,
+      ready,
       channels,
       knownNodes: this.directory.countOthers(this.#hello.cert.publicKey),
+      ...(reasons.length > 0 ? { reasons } : {}),
     };
   }
 

@@ -9,10 +9,15 @@ export {
   type CutReason,
   type GossipDirection,
   type GossipVerdict,
+  type LogAppendKind,
+  type LogSkipReason,
   NodeMetrics,
   type NodeMetricsOptions,
+  type OrdererLogGauges,
+  type OrdererMetrics,
   type PulledAttestationOutcome,
   type RpcOutcome,
+  type TtcOutcome,
 } from './metrics.js';
 export {
   type ChannelHealth,

@@ -4,7 +4,42 @@ import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 export type GossipDirection = 'in' | 'out';
 /** Inbound: the topic validator's verdict; outbound messages are 'sent'. */
 export type GossipVerdict = 'accept' | 'reject' | 'ignore' | 'sent';
-export type CutReason = 'count' | 'bytes' | 'timeout';
+/** What cut a block: a full batch (count, bytes), the batch timeout, or a flush on close. */
+export type CutReason = 'count' | 'bytes' | 'timeout' | 'forced';
+/**
+ * A jetstream orderer's time-to-cut markers: appended by this orderer
+ * (sent), read from the log and cut a block (cut), read and changed
+ * nothing because another marker or a full batch cut that block first
+ * (ignored).
+ */
+export type TtcOutcome = 'sent' | 'cut' | 'ignored';
+/** Why a log message changed nothing: a txid already ordered or pending, or not a record of ours. */
+export type LogSkipReason = 'duplicate' | 'invalid';
+/** What a jetstream orderer appends to its channel's stream. */
+export type LogAppendKind = 'tx' | 'ttc' | 'sig';
+
+/** Where a jetstream orderer is in its channel's log, read at each scrape. */
+export interface OrdererLogGauges {
+  /** Stream sequence of the last message read and applied to the cutter (0: none yet). */
+  consumedSeq: number;
+  /** Stream sequence of the last message whose effect is in a stored block. */
+  appliedSeq: number;
+  /** Envelopes read and not yet cut into a block. */
+  pending: number;
+  /** Whether the orderer's NATS connection is up. */
+  connected: boolean;
+}
+
+/** What an orderer reports; NodeMetrics implements it, orderers take it as an option. */
+export interface OrdererMetrics {
+  blockCut(channel: string, reason: CutReason): void;
+  ttcMarker(channel: string, outcome: TtcOutcome): void;
+  logSkipped(channel: string, reason: LogSkipReason): void;
+  /** An append the log did not take in time (ORDERER_LOG_UNAVAILABLE). */
+  logAppendFailed(channel: string, kind: LogAppendKind): void;
+  /** Reads `gauges` at every scrape until the returned function is called. */
+  watchOrdererLog(channel: string, gauges: () => OrdererLogGauges): () => void;
+}
 export type RpcOutcome = 'ok' | 'error' | 'timeout' | 'refused';
 /** Where a peer got a block: deliver from an orderer, gossip push, or pull from a peer. */
 export type BlockSource = 'orderer' | 'push' | 'pull';
@@ -36,7 +71,7 @@ export interface NodeMetricsOptions {
  * Throughput is derived, not stored: tx/s is
  * `rate(weft_committed_transactions_total[1m])`, by channel or code.
  */
-export class NodeMetrics {
+export class NodeMetrics implements OrdererMetrics {
   readonly registry: Registry;
   readonly #ledgerHeight: Gauge<'channel'>;
   readonly #committedTx: Counter<'channel' | 'code'>;
@@ -48,6 +83,12 @@ export class NodeMetrics {
   readonly #gossipPeers: Gauge<'channel'>;
   readonly #rpcRequests: Counter<'protocol' | 'outcome'>;
   readonly #attestationsPulled: Counter<'channel' | 'outcome'>;
+  readonly #ttcMarkers: Counter<'channel' | 'outcome'>;
+  readonly #logSkipped: Counter<'channel' | 'reason'>;
+  readonly #logAppendsFailed: Counter<'channel' | 'kind'>;
+  readonly #logGauges: Record<keyof OrdererLogGauges, Gauge<'channel'>>;
+  /** Per channel, where to read the orderer log gauges at scrape time. */
+  readonly #logSources = new Map<string, () => OrdererLogGauges>();
 
   constructor(options: NodeMetricsOptions = {}) {
     const p = options.prefix ?? 'weft_';
@@ -115,6 +156,59 @@ export class NodeMetrics {
       labelNames: ['channel', 'outcome'],
       registers,
     });
+    this.#ttcMarkers = new Counter({
+      name: `${p}orderer_ttc_markers_total`,
+      help: 'Time-to-cut markers of a jetstream orderer: sent by it, read and cut a block, read and ignored',
+      labelNames: ['channel', 'outcome'],
+      registers,
+    });
+    this.#logSkipped = new Counter({
+      name: `${p}orderer_log_skipped_total`,
+      help: 'Log messages a jetstream orderer skipped: duplicate txids (retried appends) or invalid records',
+      labelNames: ['channel', 'reason'],
+      registers,
+    });
+    this.#logAppendsFailed = new Counter({
+      name: `${p}orderer_log_appends_failed_total`,
+      help: 'Appends to the channel stream that timed out (ORDERER_LOG_UNAVAILABLE), by record kind',
+      labelNames: ['channel', 'kind'],
+      registers,
+    });
+    // Read from the orderer at scrape time: its hot path keeps only its own state.
+    const gauge = (key: keyof OrdererLogGauges, name: string, help: string) =>
+      new Gauge({
+        name: `${p}${name}`,
+        help,
+        labelNames: ['channel'],
+        registers,
+        collect: () => {
+          for (const [channel, read] of this.#logSources) {
+            this.#logGauges[key].set({ channel }, Number(read()[key]));
+          }
+        },
+      });
+    this.#logGauges = {
+      consumedSeq: gauge(
+        'consumedSeq',
+        'orderer_log_consumed_sequence',
+        'Stream sequence of the last log message a jetstream orderer read and applied',
+      ),
+      appliedSeq: gauge(
+        'appliedSeq',
+        'orderer_log_applied_sequence',
+        'Stream sequence of the last log message whose effect is in a block this orderer stored',
+      ),
+      pending: gauge(
+        'pending',
+        'orderer_pending_envelopes',
+        'Envelopes a jetstream orderer read from the log and has not yet cut into a block',
+      ),
+      connected: gauge(
+        'connected',
+        'orderer_log_connected',
+        '1 while a jetstream orderer is connected to a NATS server of its log, else 0',
+      ),
+    };
   }
 
   setLedgerHeight(channel: string, height: number): void {
@@ -161,6 +255,27 @@ export class NodeMetrics {
 
   attestationsPulled(channel: string, outcome: PulledAttestationOutcome, count = 1): void {
     if (count > 0) this.#attestationsPulled.inc({ channel, outcome }, count);
+  }
+
+  ttcMarker(channel: string, outcome: TtcOutcome): void {
+    this.#ttcMarkers.inc({ channel, outcome });
+  }
+
+  logSkipped(channel: string, reason: LogSkipReason): void {
+    this.#logSkipped.inc({ channel, reason });
+  }
+
+  logAppendFailed(channel: string, kind: LogAppendKind): void {
+    this.#logAppendsFailed.inc({ channel, kind });
+  }
+
+  watchOrdererLog(channel: string, gauges: () => OrdererLogGauges): () => void {
+    this.#logSources.set(channel, gauges);
+    return () => {
+      if (this.#logSources.get(channel) !== gauges) return;
+      this.#logSources.delete(channel);
+      for (const g of Object.values(this.#logGauges)) g.remove({ channel });
+    };
   }
 
   /** Drops a channel's series after the node leaves it, so stale heights do not linger. */

@@ -16,8 +16,10 @@ export { OrdererError } from './errors.js';
 export {
   JetStreamOrderer,
   type JetStreamOrdererOptions,
+  type JetStreamProgress,
 } from './jetstream/jetstream-orderer.js';
 export { LOG_TXID_WINDOW } from './jetstream/log-batcher.js';
+export { ordererLogHealth } from './jetstream/log-health.js';
 export { freePort, NatsCluster, type NatsClusterOptions } from './jetstream/nats-cluster.js';
 export { ensureNatsServer, NATS_INSTALL_HINT } from './jetstream/nats-install.js';
 export { type OpenOrdererStoreOptions, ORDERER_NAMESPACE, OrdererStore } from './orderer-store.js';

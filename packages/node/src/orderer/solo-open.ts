@@ -18,6 +18,7 @@ import {
   toHex,
 } from '@weft/core';
 import type { NodeDatabase } from '../ledger/database.js';
+import type { OrdererMetrics } from '../ops/metrics.js';
 import { RecentTxids } from './admission.js';
 import type { Clock } from './clock.js';
 import { OrdererError } from './errors.js';
@@ -44,6 +45,8 @@ export interface SoloOrdererOptions {
   recentTxids?: number;
   /** fsync each block before acknowledging (default true; see OrdererStore). */
   sync?: boolean;
+  /** Where blocks cut (and, for jetstream, the log's progress) are reported; the node's NodeMetrics. */
+  metrics?: OrdererMetrics;
 }
 
 /** Where a broadcast envelope was ordered: durably stored in block `block`, at data index `index`. */

@@ -1,4 +1,5 @@
 import type { Block, Certificate, Channel, Ed25519Backend, Signer } from '@weft/core';
+import type { OrdererMetrics } from '../ops/metrics.js';
 import { admitEnvelope, type RecentTxids } from './admission.js';
 import { assembleBlock } from './assemble.js';
 import { BlockCutter, type CutBatch } from './block-cutter.js';
@@ -39,6 +40,7 @@ export class SoloOrderer {
   readonly #backend: Ed25519Backend | undefined;
   readonly #recent: RecentTxids;
   readonly #feed: BlockFeed;
+  readonly #metrics: OrdererMetrics | undefined;
   /** Waiters of the cutter's pending envelopes, in the same order. */
   #waiting: Waiter[] = [];
   #cancelTimer: (() => void) | undefined;
@@ -66,6 +68,7 @@ export class SoloOrderer {
     this.#clock = options.clock ?? systemClock;
     this.#backend = options.backend;
     this.#recent = init.recent;
+    this.#metrics = options.metrics;
     this.#cutter = new BlockCutter({ limits: channel.config.ordering, nextNumber: store.height });
     this.#feed = new BlockFeed({
       store,
@@ -166,6 +169,7 @@ export class SoloOrderer {
   /** Hands a cut batch to the writer; blocks are signed and stored strictly in order. */
   #enqueue(batch: CutBatch): void {
     this.#disarmTimer();
+    this.#metrics?.blockCut(this.channel.config.channel, batch.reason);
     const waiters = this.#waiting.splice(0, batch.envelopes.length);
     this.#writing = this.#writing.then(() => this.#write(batch, waiters));
   }

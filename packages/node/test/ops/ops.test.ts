@@ -78,6 +78,37 @@ describe('ops: metrics', () => {
     assert.notInclude(await a.text(), 'weft_ledger_height{');
   });
 
+  it('reads a watched orderer log at each scrape, counts its events, and drops its gauges when unwatched', async () => {
+    const m = new NodeMetrics({ node: 'o', processMetrics: false });
+    const log = { consumedSeq: 5, appliedSeq: 3, pending: 2, connected: true };
+    const unwatch = m.watchOrdererLog('weft', () => log);
+    m.ttcMarker('weft', 'sent');
+    m.logSkipped('weft', 'duplicate');
+    m.logAppendFailed('weft', 'tx');
+    m.blockCut('weft', 'forced');
+    const expect = async (lines: string[]) => {
+      const text = await m.text();
+      for (const line of lines) assert.include(text, line);
+    };
+    await expect([
+      'weft_orderer_log_consumed_sequence{channel="weft",node="o"} 5',
+      'weft_orderer_log_applied_sequence{channel="weft",node="o"} 3',
+      'weft_orderer_pending_envelopes{channel="weft",node="o"} 2',
+      'weft_orderer_log_connected{channel="weft",node="o"} 1',
+      'weft_orderer_ttc_markers_total{channel="weft",outcome="sent",node="o"} 1',
+      'weft_orderer_log_skipped_total{channel="weft",reason="duplicate",node="o"} 1',
+      'weft_orderer_log_appends_failed_total{channel="weft",kind="tx",node="o"} 1',
+      'weft_orderer_blocks_cut_total{channel="weft",reason="forced",node="o"} 1',
+    ]);
+    Object.assign(log, { consumedSeq: 9, appliedSeq: 9, pending: 0, connected: false });
+    await expect([
+      'weft_orderer_log_consumed_sequence{channel="weft",node="o"} 9',
+      'weft_orderer_log_connected{channel="weft",node="o"} 0',
+    ]);
+    unwatch();
+    assert.notInclude(await m.text(), 'weft_orderer_log_consumed_sequence{');
+  });
+
   it('includes process metrics unless turned off', async () => {
     assert.include(await new NodeMetrics().text(), 'weft_process_cpu_seconds_total');
   });

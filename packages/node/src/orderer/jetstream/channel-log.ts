@@ -36,6 +36,8 @@ export interface ChannelLogOptions {
   openTimeoutMs?: number;
   /** How long a publish keeps retrying through a leader change (default 10 s). */
   publishTimeoutMs?: number;
+  /** Told of each publish that ran out of time (it then throws ORDERER_LOG_UNAVAILABLE). */
+  onAppendFailed?: (kind: LogKind) => void;
 }
 
 /** Pull expiry; the server heartbeats at half of it, so a dead server is noticed in ~2 s. */
@@ -57,7 +59,10 @@ export class ChannelLog {
   readonly #jsm: JetStreamManager;
   readonly #subjects: Record<LogKind | 'all', string>;
   readonly #publishMs: number;
+  readonly #onAppendFailed: ((kind: LogKind) => void) | undefined;
   #opened = { first: 0, last: 0 };
+  /** Kept from the client's status events; it reconnects by itself meanwhile. */
+  #connected = true;
 
   private constructor(init: {
     options: ChannelLogOptions;
@@ -70,6 +75,23 @@ export class ChannelLog {
     this.#js = jetstream(init.nc);
     this.#subjects = logSubjects(this.stream);
     this.#publishMs = init.options.publishTimeoutMs ?? 10_000;
+    this.#onAppendFailed = init.options.onAppendFailed;
+    this.#followStatus().catch(() => {
+      this.#connected = false;
+    });
+  }
+
+  async #followStatus(): Promise<void> {
+    for await (const s of this.#nc.status()) {
+      if (s.type === 'disconnect' || s.type === 'close') this.#connected = false;
+      else if (s.type === 'reconnect') this.#connected = true;
+    }
+  }
+
+  /** Whether the connection to the cluster is up, and to which server (host:port). */
+  get connection(): { connected: boolean; server: string } {
+    const connected = this.#connected && !this.#nc.isClosed();
+    return { connected, server: connected ? this.#nc.getServer() : '' };
   }
 
   static async open(options: ChannelLogOptions): Promise<ChannelLog> {
@@ -157,6 +179,7 @@ export class ChannelLog {
         await sleep(RETRY_MS, signal);
       }
     }
+    if (!signal?.aborted && !this.#nc.isClosed()) this.#onAppendFailed?.(kind);
     throw unavailable(`stream ${this.stream} did not take a ${kind} message`, lastError);
   }
 

@@ -61,6 +61,7 @@ export async function openJetStream(
       stream: js.stream,
       replicas: js.replicas,
       name: `weft orderer ${name}`,
+      onAppendFailed: (kind) => options.metrics?.logAppendFailed(name, kind),
       ...options.log,
     });
     const { first, last } = log.openedWith;

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { type Block, type Channel, CodecError, type Ed25519Backend } from '@weft/core';
+import type { OrdererMetrics } from '../../ops/metrics.js';
 import { admitEnvelope } from '../admission.js';
 import { BlockFeed } from '../block-feed.js';
 import { type Clock, systemClock } from '../clock.js';
@@ -20,6 +21,28 @@ import { decodeSignatureNote, decodeTtc, encodeSignatureNote, encodeTtc } from '
 import { TtcTimer } from './ttc-timer.js';
 
 export type { JetStreamOrdererOptions };
+
+/** A jetstream orderer's place in its channel's log (JetStreamOrderer.progress). */
+export interface JetStreamProgress {
+  stream: string;
+  /** The NATS connection: up or not, and the server (host:port) it is on. */
+  nats: { connected: boolean; server: string };
+  /** Stream sequence of the last message read and applied to the cutter (0: none). */
+  consumedSeq: number;
+  /** Stream sequence of the last message whose effect is in a stored block (the stored cursor). */
+  appliedSeq: number;
+  /** The next block number the log will cut: stored blocks plus those cut and not yet stored. */
+  cutHeight: number;
+  /** Stored blocks, genesis included. */
+  height: number;
+  /** Envelopes read and not yet cut. */
+  pending: number;
+  /** Blocks cut and not yet stored (waiting for the disk or for other orderers' signatures). */
+  unstored: number;
+  skipped: Record<SkipReason, number>;
+  /** Why the orderer stopped, when it did (it orders nothing more until restarted). */
+  failure?: string;
+}
 
 /**
  * One orderer node of a jetstream-ordered channel (DESIGN section 5 step
@@ -49,6 +72,10 @@ export class JetStreamOrderer {
   #reading: Promise<void> = Promise.resolve();
   /** Stream sequence of the next message to read. */
   #next: number;
+  /** Stream sequence of the last message whose effect is in a stored block (the cursor's). */
+  #applied: number;
+  readonly #metrics: OrdererMetrics | undefined;
+  readonly #unwatch: () => void;
   readonly #life: OrdererLifecycle;
   #closing: Promise<void> | undefined;
 
@@ -66,12 +93,15 @@ export class JetStreamOrderer {
     this.#clock = options.clock ?? systemClock;
     this.#backend = options.backend;
     this.#next = cursor.next;
+    this.#applied = cursor.next - 1;
+    this.#metrics = options.metrics;
     this.#waiters = new BroadcastWaiters(channel.config.channel);
     this.#ttc = new TtcTimer({
       clock: this.#clock,
       timeoutMs: channel.config.ordering.batchTimeoutMs,
       send: async (n) => {
         await this.#log.publish('ttc', encodeTtc(n), this.#reader.signal);
+        this.#metrics?.ttcMarker(this.#name, 'sent');
       },
     });
     this.#batcher = new LogBatcher({
@@ -96,6 +126,15 @@ export class JetStreamOrderer {
       maxBlockBytes: this.#batcher.maxBytes,
       status: () => this.#life.status,
     });
+    this.#unwatch =
+      options.metrics?.watchOrdererLog(this.#name, () => {
+        const p = this.progress;
+        return { ...p, connected: p.nats.connected };
+      }) ?? (() => {});
+  }
+
+  get #name(): string {
+    return this.channel.config.channel;
   }
 
   static async open(options: JetStreamOrdererOptions): Promise<JetStreamOrderer> {
@@ -119,20 +158,19 @@ export class JetStreamOrderer {
     return this.#life.closed;
   }
 
-  /** Where this orderer is in the log: for health reports and for diagnosing a stall. */
-  get progress(): {
-    height: number;
-    pending: number;
-    nextSeq: number;
-    unstored: number;
-    failure?: string;
-  } {
+  /** Where this orderer is in the log: for /healthz, metrics and diagnosing a stall. */
+  get progress(): JetStreamProgress {
     const failure = this.#life.failure as { code?: string; message?: string } | undefined;
     return {
+      stream: this.#log.stream,
+      nats: this.#log.connection,
+      consumedSeq: this.#next - 1,
+      appliedSeq: this.#applied,
+      cutHeight: this.#batcher.nextNumber,
       height: this.#store.height,
       pending: this.#batcher.pendingCount,
-      nextSeq: this.#next,
       unstored: this.#sealer.queued,
+      skipped: { ...this.skipped },
       ...(failure ? { failure: `${failure.code ?? 'error'}: ${failure.message}` } : {}),
     };
   }
@@ -196,6 +234,7 @@ export class JetStreamOrderer {
       if (m.kind === 'tx') cut = this.#batcher.envelope(m.seq, m.time, m.data);
       else if (m.kind === 'ttc') {
         const batch = this.#batcher.timeToCut(m.seq, m.time, decodeTtc(m.data));
+        this.#metrics?.ttcMarker(this.#name, batch ? 'cut' : 'ignored');
         cut = batch ? [batch] : [];
       } else if (m.kind === 'sig') {
         cut = [];
@@ -204,11 +243,19 @@ export class JetStreamOrderer {
     } catch (err) {
       if (!(err instanceof CodecError)) throw err;
     }
-    if (typeof cut === 'string') this.skipped[cut] += 1;
-    else for (const batch of cut) this.#sealer.push(batch);
+    if (typeof cut === 'string') {
+      this.skipped[cut] += 1;
+      this.#metrics?.logSkipped(this.#name, cut);
+    } else {
+      for (const batch of cut) {
+        this.#metrics?.blockCut(this.#name, batch.reason);
+        this.#sealer.push(batch);
+      }
+    }
   }
 
   #stored(block: Block, batch: LogBatch): void {
+    this.#applied = batch.next - 1;
     this.#waiters.stored(block, batch.txids);
     this.#feed.published(block);
   }
@@ -256,6 +303,7 @@ export class JetStreamOrderer {
     this.#feed.wakeAll();
     await this.#feed.drain();
     await this.#log.close();
+    this.#unwatch();
     this.#store.close();
   }
 }

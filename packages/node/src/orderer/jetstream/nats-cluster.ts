@@ -151,6 +151,11 @@ export class NatsCluster {
     return this.specs.map((s) => `nats://${this.#host}:${s.clientPort}`);
   }
 
+  /** The process id of server `i` while it runs (for CPU accounting). */
+  pid(i: number): number | undefined {
+    return this.running(i) ? this.#procs[i]?.child.pid : undefined;
+  }
+
   running(i: number): boolean {
     const child = this.#procs[i]?.child;
     return child !== undefined && child.exitCode === null && child.signalCode === null;

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import type { Channel } from '@weft/core';
+import { readGenesisFile } from '../material/genesis.js';
+import { ensureNatsServer, NatsCluster } from '../orderer/index.js';
+import { devNatsPorts, type PreparedNetwork, prepareDevNetwork } from '../up/dev-network.js';
+import {
+  type NodeProcess,
+  startNodeProcess,
+  stopNodeProcess,
+  waitHealthy,
+} from '../up/supervisor.js';
+import type { Measured } from './e2e-cpu.js';
+import type { E2eOrderer } from './e2e-orderers.js';
+import { natsProcesses } from './e2e-target.js';
+
+/** The ordering service of a `weft up` layout running alone: no peer is started. */
+export interface OrderingService {
+  prepared: PreparedNetwork;
+  channel: Channel;
+  /** Orderer node processes, in the channel config's order. */
+  orderers: { name: string; opsUrl: string; process: NodeProcess }[];
+  nats?: NatsCluster;
+  /** The orderers and NATS servers, for CPU accounting. */
+  measured(): Measured[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Prepares the same network `weft up` (and `weft bench e2e`) would in `dir`
+ * (material, genesis, node configs; peers' material too, so their keys can
+ * broadcast and endorse) but starts only the ordering service: the NATS
+ * cluster for jetstream and each orderer node as its own process.
+ */
+export async function startOrderingService(o: {
+  dir: string;
+  orderer: E2eOrderer;
+  orgs: number;
+  peersPerOrg: number;
+  basePort: number;
+  channel: string;
+  log: (line: string) => void;
+}): Promise<OrderingService> {
+  const prepared = await prepareDevNetwork({ ...o, ordering: o.orderer });
+  const channel = (await readGenesisFile(prepared.genesisFile)).channel;
+  const nodes = prepared.nodes.filter((n) => n.roles.includes('orderer'));
+  const orderers: OrderingService['orderers'] = [];
+  let nats: NatsCluster | undefined;
+  const stop = async () => {
+    await Promise.all(orderers.map((n) => stopNodeProcess(n.process)));
+    await nats?.stop();
+  };
+  try {
+    if (prepared.ordering === 'jetstream') {
+      nats = await NatsCluster.start({
+        dir: path.join(path.resolve(o.dir), 'nats'),
+        ports: devNatsPorts(o.basePort),
+        binary: ensureNatsServer({ log: o.log }),
+      });
+    }
+    const logDir = path.join(path.resolve(o.dir), 'logs');
+    for (const n of nodes) {
+      const process = await startNodeProcess({ name: n.name, configFile: n.configFile, logDir });
+      orderers.push({ name: n.name, opsUrl: n.opsUrl, process });
+    }
+    await Promise.all(orderers.map((n) => waitHealthy(n.opsUrl, n.process)));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    prepared,
+    channel,
+    orderers,
+    ...(nats ? { nats } : {}),
+    measured: () => [
+      ...orderers.map((n) => ({ name: n.name, roles: ['orderer'], pid: n.process.child.pid })),
+      ...natsProcesses(nats),
+    ],
+    stop,
+  };
+}
