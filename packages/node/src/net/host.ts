@@ -164,6 +164,14 @@ export async function createNodeHost(options: NodeHostOptions): Promise<NodeHost
       dialTimeout: limits.dialTimeoutMs ?? 10_000,
       inboundUpgradeTimeout: limits.inboundUpgradeTimeoutMs ?? 5_000,
     },
+    // libp2p aborts a connection whose ping takes longer than 5 s by default.
+    // A node whose event loop is busy committing (or a loaded 2-core host)
+    // answers late but is alive, and cutting its connection throws away
+    // every broadcast and deliver stream on it, which adds load rather than
+    // shedding it (seen in `weft bench order` under load). A dead peer's TCP
+    // connection closes on its own; 20 s is for the half-open rest, as
+    // Fabric's gRPC keepalive timeout.
+    connectionMonitor: { pingTimeout: { minTimeout: 20_000 } },
     services: {
       identify: identify(),
       ping: ping(),
