@@ -1,11 +1,5 @@
-import {
-  type Ed25519PoolPort,
-  nobleEd25519,
-  pooledEd25519,
-  WeftError,
-  webCryptoEd25519,
-} from '@weft/core';
-import { type VsccPort, vsccWorkerPool } from '../src/auditor/vscc-pool.js';
+import { nobleEd25519, WeftError, webCryptoEd25519 } from '@weft/core';
+import { clientPools, type WorkerHandle } from './client-pools.js';
 import { type LightBenchOptions, type RuntimeReport, runLightBench } from './light-bench.js';
 
 // The Chromium side of `pnpm bench:light`: bundled and served by
@@ -14,7 +8,7 @@ import { type LightBenchOptions, type RuntimeReport, runLightBench } from './lig
 
 export type BrowserBenchOptions = Omit<LightBenchOptions, 'log' | 'client'> & {
   backend: 'webcrypto' | 'noble';
-  /** Signature workers for the client (0: verify on the page's thread; default one per core). */
+  /** Header verification workers for the client (0: on the page's thread; default one per core). */
   workers?: number;
   /** VSCC workers for the auditor (0: VSCC on the page's thread; default one per core). */
   vsccWorkers?: number;
@@ -41,42 +35,34 @@ page.weftLightBench = async (options) => {
   if (!backend) throw new WeftError('BENCH_NO_BACKEND', 'this browser has no WebCrypto Ed25519');
   const version = /(?:HeadlessChrome|Chrome|Chromium)\/([\d.]+)/.exec(navigator.userAgent)?.[1];
   // Separate workers per pool, so each port carries one protocol.
-  const start = () => new Worker(new URL('./pool-worker.js', import.meta.url), { type: 'module' });
+  const start = (): WorkerHandle => {
+    const w = new Worker(new URL('./pool-worker.js', import.meta.url), { type: 'module' });
+    return {
+      post: (message, transfer) => w.postMessage(message, transfer),
+      listen: (onMessage, onError) => {
+        w.addEventListener('message', (e) => onMessage(e.data));
+        w.addEventListener('error', (e) => onError(e));
+      },
+      terminate: () => w.terminate(),
+    };
+  };
   // Chromium's WebCrypto verifies on the calling thread: a worker per core is what spreads it.
   // The workers verify with WebCrypto: with noble chosen, everything stays on the page.
   const cores = backend.name === 'webcrypto' ? navigator.hardwareConcurrency || 2 : 0;
-  const verifiers = Array.from({ length: cores && (options.workers ?? cores) }, start);
-  const checkers = Array.from({ length: cores && (options.vsccWorkers ?? cores) }, start);
-  const verifyPort = (w: Worker): Ed25519PoolPort => ({
-    post: (batch, transfer) => w.postMessage(batch, transfer),
-    listen: (onVerdicts, onError) => {
-      w.onmessage = (e) => onVerdicts(e.data);
-      w.onerror = (e) => onError(e);
-    },
+  const headerWorkers = cores && (options.workers ?? cores);
+  const vsccWorkers = cores && (options.vsccWorkers ?? cores);
+  const pools = clientPools({
+    headerWorkers: Array.from({ length: headerWorkers }, start),
+    vsccWorkers: Array.from({ length: vsccWorkers }, start),
   });
-  const vsccPort = (w: Worker): VsccPort => ({
-    post: (message, transfer) => w.postMessage(message, transfer),
-    listen: (onMessage, onError) => {
-      w.onmessage = (e) => onMessage(e.data);
-      w.onerror = (e) => onError(e);
-    },
-  });
-  const client = {
-    backend: verifiers.length
-      ? pooledEd25519({ ports: verifiers.map(verifyPort), local: backend })
-      : backend,
-    checkAll: checkers.length ? vsccWorkerPool(checkers.map(vsccPort)) : undefined,
-    workers: verifiers.length,
-    vsccWorkers: checkers.length,
-  };
   try {
     const report = await runLightBench(`chromium ${version ?? '?'}`, backend, {
       ...options,
-      client,
+      client: { ...pools, workers: headerWorkers, vsccWorkers },
       log,
     });
     return { ...report, cores: navigator.hardwareConcurrency, userAgent: navigator.userAgent };
   } finally {
-    for (const w of [...verifiers, ...checkers]) w.terminate();
+    pools.close();
   }
 };

@@ -73,12 +73,15 @@ export async function runChromiumLightBench(o: ChromiumRunOptions): Promise<Brow
     await page.goto(site.url, { waitUntil: 'load' });
     await page.waitForFunction(() => 'weftLightBench' in globalThis);
     // The page marks its timed rounds with console.profile, so set-up and the limit stay out.
-    const profiles: Promise<void>[] = [];
+    // The profile's event may arrive after the page's call returns: wait for it, not a snapshot.
+    let written: Promise<void> | undefined;
     if (profilePath) {
       const cdp = await page.context().newCDPSession(page);
-      cdp.on('Profiler.consoleProfileFinished', ({ profile }) => {
-        profiles.push(writeFile(profilePath, JSON.stringify(profile)));
-        log(`chromium: CPU profile of the timed rounds written to ${profilePath}`);
+      written = new Promise((resolve, reject) => {
+        cdp.once('Profiler.consoleProfileFinished', ({ profile }) => {
+          writeFile(profilePath, JSON.stringify(profile)).then(resolve, reject);
+          log(`chromium: CPU profile of the timed rounds written to ${profilePath}`);
+        });
       });
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -87,7 +90,7 @@ export async function runChromiumLightBench(o: ChromiumRunOptions): Promise<Brow
       (opts) => (globalThis as unknown as LightBenchPageGlobals).weftLightBench(opts),
       { ...options, profile: profilePath !== undefined },
     );
-    await Promise.all(profiles);
+    await written;
     return report;
   };
   try {

@@ -2,6 +2,7 @@ import { type Ed25519Backend, sha256ImplementationName, WeftError } from '@weft/
 import { audit } from '../src/auditor/audit.js';
 import type { CheckAll } from '../src/auditor/lookahead.js';
 import { HeaderChain } from '../src/chain/header-chain.js';
+import type { HeaderVerifier } from '../src/chain/header-pool.js';
 import { BenchTransport, MemoryHeaderStore } from './bench-transport.js';
 import {
   countingBackend,
@@ -31,10 +32,18 @@ export interface LightBenchOptions {
   /** Milliseconds of each limit measurement. */
   limitMs?: number;
   /**
-   * What header sync and the auditor verify with, when not the raw backend
-   * (a worker pool over it); the limit is always the raw backend's.
+   * Workers the client verifies on (header pool, VSCC pool), each pool
+   * with its workers' raw rate, which the limit then includes: a client on
+   * workers is held to what those same workers verify raw.
    */
-  client?: { backend: Ed25519Backend; checkAll?: CheckAll; workers: number; vsccWorkers: number };
+  client?: {
+    verifyHeader?: HeaderVerifier;
+    checkAll?: CheckAll;
+    /** Raw verifications/s of each pool's workers all at once, one number per pool. */
+    workerRates?: (ms: number) => Promise<number[]>;
+    workers: number;
+    vsccWorkers: number;
+  };
   /** Brackets the timed rounds with console.profile (a DevTools session then records them). */
   profile?: boolean;
   log?: (line: string) => void;
@@ -43,22 +52,26 @@ export interface LightBenchOptions {
 export interface RuntimeReport {
   runtime: string;
   backend: string;
-  /** What the client verified with: the raw backend, or a pool of `workers` over it. */
+  /** What the client verified with: the backend on this thread, or `-workers` when on workers too. */
   clientBackend: string;
+  /** Workers verifying headers (0: on the client's thread). */
   workers: number;
   /** Workers running the auditor's VSCC (0: on the client's thread). */
   vsccWorkers: number;
   /** The SHA-256 the client hashed with (core's noble unless the host installed another). */
   sha256: string;
   /**
-   * The limit: raw verifications per second through the client's own call
-   * on one thread, the faster of one at a time and concurrently (where the
-   * runtime's crypto has threads of its own); median of the slices measured
-   * before, between and after the workloads.
+   * The limit: raw verifications per second through the client's own call,
+   * the fastest of: one thread one at a time, one thread concurrently
+   * (where the runtime's crypto has threads of its own), and each of the
+   * client's worker pools with all its workers verifying at once; median
+   * of the slices measured before, between and after the workloads.
    */
   ed25519VerifyPerSec: number;
   ed25519VerifyPerSecSequential: number[];
   ed25519VerifyPerSecConcurrent: number[];
+  /** Per slice, the fastest of the client's worker pools raw (empty without workers). */
+  ed25519VerifyPerSecWorkers: number[];
   headers: number;
   headersPerSec: number;
   headersPerSecRounds: number[];
@@ -83,25 +96,40 @@ export interface RuntimeReport {
 /** Verifications in flight when measuring the concurrent rate. */
 const CONCURRENT_WINDOW = 64;
 
-/** One slice of the limit: the faster of one-at-a-time and concurrent verification. */
+interface LimitSlice {
+  sequential: number;
+  concurrent: number;
+  /** The fastest worker pool, 0 without workers. */
+  workers: number;
+  best: number;
+}
+
+/** One slice of the limit: the fastest of one-at-a-time, concurrent, and the client's workers. */
 async function limitSlice(
   set: SignatureSet,
   backend: Ed25519Backend,
   ms: number,
-): Promise<{ sequential: number; concurrent: number; best: number }> {
+  workerRates?: (ms: number) => Promise<number[]>,
+): Promise<LimitSlice> {
   const sequential = await verifyRate(set, backend, 1, ms / 2);
   const concurrent = await verifyRate(set, backend, CONCURRENT_WINDOW, ms / 2);
-  return { sequential, concurrent, best: Math.max(sequential, concurrent) };
+  const workers = Math.max(0, ...((await workerRates?.(ms)) ?? []));
+  return { sequential, concurrent, workers, best: Math.max(sequential, concurrent, workers) };
 }
 
 /** One full header sync from genesis into an empty store; returns ms. */
-async function syncOnce(chain: BenchChain, backend: Ed25519Backend): Promise<number> {
+async function syncOnce(
+  chain: BenchChain,
+  backend: Ed25519Backend,
+  verifyHeader?: HeaderVerifier,
+): Promise<number> {
   const start = performance.now();
   const hc = await HeaderChain.open({
     transport: new BenchTransport(chain),
     store: new MemoryHeaderStore(),
     genesisHash: chain.net.genesisHash,
     backend,
+    verifyHeader,
   });
   const tip = await hc.sync();
   const ms = performance.now() - start;
@@ -154,7 +182,8 @@ export async function runLightBench(
   const rounds = o.rounds ?? 3;
   const limitMs = o.limitMs ?? 1500;
   const txPerBlock = o.txPerBlock ?? 100;
-  const client = o.client ?? { backend, workers: 0, vsccWorkers: 0 };
+  const client = o.client ?? { workers: 0, vsccWorkers: 0 };
+  const slice = () => limitSlice(set, backend, limitMs, client.workerRates);
 
   log(`${runtime}: building ${o.headers} headers and ${o.txs} transactions`);
   const headerWork = await headerChain(o.headers, backend);
@@ -165,12 +194,12 @@ export async function runLightBench(
   const headerSigs = await countSignatures(backend, (b) => syncOnce(headerWork, b));
   const auditSigs = await countSignatures(backend, (b) => auditOnce(auditWork, b));
   // Warm-up of the client as timed (workers' JIT and key caches).
-  await syncOnce(headerWork, client.backend);
-  await auditOnce(auditWork, client.backend, client.checkAll);
+  await syncOnce(headerWork, backend, client.verifyHeader);
+  await auditOnce(auditWork, backend, client.checkAll);
 
   // Limit and workloads alternate, so a machine whose load changes during
   // the run moves both sides of each round's ratio alike.
-  const limits = [await limitSlice(set, backend, limitMs)];
+  const limits = [await slice()];
   const headerRates: number[] = [];
   const auditRates: number[] = [];
   const headerRatios: number[] = [];
@@ -179,12 +208,14 @@ export async function runLightBench(
   const sigsPerTx = auditSigs / auditWork.txs;
   if (o.profile) console.profile('light-bench');
   for (let r = 0; r < rounds; r++) {
-    headerRates.push((o.headers * 1000) / (await syncOnce(headerWork, client.backend)));
-    limits.push(await limitSlice(set, backend, limitMs));
-    auditRates.push(
-      (auditWork.txs * 1000) / (await auditOnce(auditWork, client.backend, client.checkAll)),
+    headerRates.push(
+      (o.headers * 1000) / (await syncOnce(headerWork, backend, client.verifyHeader)),
     );
-    limits.push(await limitSlice(set, backend, limitMs));
+    limits.push(await slice());
+    auditRates.push(
+      (auditWork.txs * 1000) / (await auditOnce(auditWork, backend, client.checkAll)),
+    );
+    limits.push(await slice());
     const around = (i: number) => (limits[i]!.best + limits[i + 1]!.best) / 2;
     headerRatios.push(headerRates[r]! / (around(2 * r) / sigsPerHeader));
     auditRatios.push(auditRates[r]! / (around(2 * r + 1) / sigsPerTx));
@@ -202,13 +233,16 @@ export async function runLightBench(
   return {
     runtime,
     backend: backend.name,
-    clientBackend: client.backend.name,
+    clientBackend:
+      client.workers + client.vsccWorkers > 0 ? `${backend.name}-workers` : backend.name,
     workers: client.workers,
     vsccWorkers: client.vsccWorkers,
     sha256: sha256ImplementationName(),
     ed25519VerifyPerSec: round(limit),
     ed25519VerifyPerSecSequential: limits.map((l) => round(l.sequential)),
     ed25519VerifyPerSecConcurrent: limits.map((l) => round(l.concurrent)),
+    ed25519VerifyPerSecWorkers:
+      client.workers + client.vsccWorkers > 0 ? limits.map((l) => round(l.workers)) : [],
     headers: o.headers,
     headersPerSec: round(headersPerSec),
     headersPerSecRounds: headerRates.map((r) => round(r)),

@@ -72,17 +72,16 @@ async function nodeReport(): Promise<RuntimeReport & { cores: number }> {
   const webcrypto = backend.name === 'webcrypto';
   const workers = webcrypto ? (options.workers ?? 0) : 0;
   const vsccWorkers = webcrypto ? (options.vsccWorkers ?? 0) : 0;
-  const pool =
-    workers + vsccWorkers > 0 ? await nodeWorkerPools(backend, workers, vsccWorkers) : undefined;
+  const pools = workers + vsccWorkers > 0 ? await nodeWorkerPools(workers, vsccWorkers) : undefined;
   try {
     const report = await runLightBench(`node ${process.version}`, backend, {
       ...options,
-      client: pool && { ...pool, workers, vsccWorkers },
+      client: pools && { ...pools, workers, vsccWorkers },
       log,
     });
     return { ...report, cores: cpus().length };
   } finally {
-    await pool?.close();
+    pools?.close();
   }
 }
 

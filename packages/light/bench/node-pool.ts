@@ -1,46 +1,57 @@
 import { Worker } from 'node:worker_threads';
-import { type Ed25519Backend, type Ed25519PoolPort, pooledEd25519 } from '@weft/core';
-import type { CheckAll } from '../src/auditor/lookahead.js';
-import { type VsccPort, vsccWorkerPool } from '../src/auditor/vscc-pool.js';
+import { WeftError } from '@weft/core';
+import { type ClientPools, clientPools, type WorkerHandle } from './client-pools.js';
+
+/** Milliseconds a worker_threads worker may take to come online. */
+const START_TIMEOUT_MS = 60_000;
 
 /**
- * The client's worker pools in Node, on worker_threads: core's
- * pooledEd25519 for signatures (header sync, block signatures,
- * attestations) and the auditor's VSCC pool. The light client stays
- * isomorphic and takes them as its backend and checkAll.
+ * The client's worker pools in Node, on worker_threads (pool-worker.node.ts):
+ * `headerWorkers` for header verification, `vsccWorkers` for the auditor's
+ * VSCC. The light client stays isomorphic and takes them as its
+ * verifyHeader and checkAll.
  */
 export async function nodeWorkerPools(
-  local: Ed25519Backend,
-  verifierCount: number,
-  checkerCount: number,
-): Promise<{ backend: Ed25519Backend; checkAll?: CheckAll; close(): Promise<void> }> {
-  const file = new URL('./pool-worker.node.ts', import.meta.url);
-  // The workers run TypeScript through tsx, as this process does.
-  const start = () => new Worker(file, { execArgv: ['--import', 'tsx'] });
-  const verifiers = Array.from({ length: verifierCount }, start);
-  const checkers = Array.from({ length: checkerCount }, start);
-  const all = [...verifiers, ...checkers];
-  await Promise.all(all.map((w) => new Promise((resolve) => w.once('online', resolve))));
-  // One protocol per worker, so each port sees only its own pool's answers.
-  const verifyPort = (w: Worker): Ed25519PoolPort => ({
-    post: (batch, transfer) => w.postMessage(batch, transfer),
-    listen: (onVerdicts, onError) => {
-      w.on('message', onVerdicts);
-      w.on('error', onError);
-    },
-  });
-  const vsccPort = (w: Worker): VsccPort => ({
+  headerWorkers: number,
+  vsccWorkers: number,
+): Promise<ClientPools> {
+  // The workers run TypeScript through tsx, as this process does. `--import tsx` in execArgv
+  // is not enough on Node 20 (tsx registers its hooks on the main thread only; the worker
+  // then fails to load and a pool would quietly verify on the page): register it through
+  // its API first, as @weft/node's VSCC workers do from source.
+  const file = new URL('./pool-worker.node.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(file)}); });`;
+  const start = () => new Worker(bootstrap, { eval: true });
+  const all = Array.from({ length: headerWorkers + vsccWorkers }, start);
+  try {
+    await Promise.all(
+      all.map(
+        (w) =>
+          new Promise((resolve, reject) => {
+            const timer = setTimeout(
+              () => reject(new WeftError('BENCH_WORKER_TIMEOUT', 'a worker did not start')),
+              START_TIMEOUT_MS,
+            );
+            w.once('online', () => resolve(clearTimeout(timer)));
+            w.once('error', reject);
+          }),
+      ),
+    );
+  } catch (err) {
+    await Promise.all(all.map((w) => w.terminate()));
+    throw err;
+  }
+  const handle = (w: Worker): WorkerHandle => ({
     post: (message, transfer) => w.postMessage(message, transfer),
     listen: (onMessage, onError) => {
       w.on('message', onMessage);
       w.on('error', onError);
     },
+    terminate: () => void w.terminate(),
   });
-  return {
-    backend: verifiers.length ? pooledEd25519({ ports: verifiers.map(verifyPort), local }) : local,
-    checkAll: checkers.length ? vsccWorkerPool(checkers.map(vsccPort)) : undefined,
-    close: async () => {
-      await Promise.all(all.map((w) => w.terminate()));
-    },
-  };
+  return clientPools({
+    headerWorkers: all.slice(0, headerWorkers).map(handle),
+    vsccWorkers: all.slice(headerWorkers).map(handle),
+  });
 }

@@ -1,6 +1,8 @@
 // @weft/light: the public API, one `export ... from` line per module.
 export * from './auditor/index.js';
 export * from './chain/header-chain.js';
+export * from './chain/header-pool.js';
+export * from './chain/header-worker.js';
 export * from './chain/idb-store.js';
 export {
   type HeaderStore,
@@ -8,6 +10,7 @@ export {
   levelHeaderStore,
   type StoredHeader,
 } from './chain/store.js';
+export { DEFAULT_POOL_TIMEOUT_MS, type PoolOptions, type PoolPort } from './chain/worker-pool.js';
 export * from './enroll/index.js';
 export * from './errors.js';
 export * from './proofs/attested-codes.js';

@@ -17,6 +17,7 @@ export {
   type Ed25519PoolBatch,
   type Ed25519PoolPort,
   type Ed25519PoolVerdicts,
+  nextTask,
   type PooledEd25519Options,
   pooledEd25519,
 } from './pooled.js';

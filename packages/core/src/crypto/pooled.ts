@@ -59,8 +59,12 @@ interface Worker {
   dead: boolean;
 }
 
-/** The next macrotask: setImmediate in Node, a message to itself in a browser or worker. */
-function laterFn(): (fn: () => void) => void {
+/**
+ * A scheduler for the next macrotask: setImmediate in Node, a message to
+ * itself in a browser or worker (setTimeout would be clamped to 4 ms).
+ * Batching pools flush a partial batch on it.
+ */
+export function nextTask(): (fn: () => void) => void {
   if (typeof globalThis.setImmediate === 'function') return (fn) => globalThis.setImmediate(fn);
   const channel = new MessageChannel();
   const queue: (() => void)[] = [];
@@ -73,7 +77,7 @@ function laterFn(): (fn: () => void) => void {
 
 export function pooledEd25519(o: PooledEd25519Options): Ed25519Backend {
   const batchSize = o.batchSize ?? 64;
-  const later = laterFn();
+  const later = nextTask();
   const workers: Worker[] = o.ports.map((port) => ({
     port,
     outstanding: new Map(),

@@ -1,17 +1,18 @@
 import { type Block, checkAllInline, type TxCheck, type TxCheckContext } from '@weft/core';
 
-const LOOKAHEAD = 1;
+/** Blocks whose VSCC starts ahead of the replay: two keep a worker's queue full while the page commits. */
+const LOOKAHEAD = 2;
 
 export type CheckAll = (data: readonly Uint8Array[], ctx: TxCheckContext) => Promise<TxCheck[]>;
 
 /**
- * VSCC one block ahead. The replay asks for block n's checks only once
+ * VSCC blocks ahead. The replay asks for block n's checks only once
  * block n-1 is committed, so without this the signature verifications
  * (threads, workers) sit idle while the replay decodes, hashes, runs MVCC
  * and chains the commit hash. The stateless half depends on nothing but
  * the envelopes, the channel and the block's time, so when block n's
- * checks start, block n+1's start too if it has arrived; the replay then
- * finds them done or under way. They are found by the block's own `data`
+ * checks start, the next blocks' start too if they have arrived; the
+ * replay then finds them done or under way. They are found by the block's own `data`
  * array, so only the very block the replay validates can use them.
  */
 export class VsccLookahead {

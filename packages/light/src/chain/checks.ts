@@ -13,6 +13,7 @@ import {
   WeftError,
 } from '@weft/core';
 import { StoreError, VerificationError } from '../errors.js';
+import type { HeaderVerifier } from './header-pool.js';
 import type { HeaderStore } from './store.js';
 
 /**
@@ -64,6 +65,8 @@ export async function verifyNextHeader(o: {
   backend?: Ed25519Backend;
   /** blockHash(o.h.header), when the caller has computed it. */
   hash?: Uint8Array;
+  /** What runs core's verifyHeader (default: core's, on this thread). */
+  verifyHeader?: HeaderVerifier;
 }): Promise<void> {
   const expected = o.previous.number + 1;
   const fail = (reason: string, message: string, cause?: unknown) =>
@@ -75,7 +78,7 @@ export async function verifyNextHeader(o: {
   if (header.number !== expected)
     throw fail('LIGHT_OUT_OF_SEQUENCE', `got header ${header.number} instead`);
   try {
-    await verifyHeader({
+    await (o.verifyHeader ?? verifyHeader)({
       header,
       signatures,
       previous: o.previous,

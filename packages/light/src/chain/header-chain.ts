@@ -10,8 +10,9 @@ import {
   MAX_LIGHT_HEADERS,
 } from '@weft/core';
 import { StoreError, VerificationError } from '../errors.js';
-import type { LightTransport } from '../transport/transport.js';
+import type { Answer, LightTransport } from '../transport/transport.js';
 import { loadStoredChain, openTrustedGenesis, verifyNextHeader } from './checks.js';
+import type { HeaderVerifier } from './header-pool.js';
 import {
   type HeaderStore,
   type LevelDatabase,
@@ -31,6 +32,12 @@ export interface HeaderChainOptions {
   /** The trust anchor, given out of band. */
   genesisHash: Uint8Array;
   backend?: Ed25519Backend;
+  /**
+   * What runs core's verifyHeader on each header (default: core's own, on
+   * this thread). headerWorkerPool puts it on workers, so a page keeps its
+   * thread for decoding and storing while every core verifies.
+   */
+  verifyHeader?: HeaderVerifier;
   /** Headers per request, 1..MAX_LIGHT_HEADERS (default 500). */
   batchSize?: number;
 }
@@ -49,7 +56,7 @@ export interface SyncOptions {
 
 /** Verified headers are written in batches of at most this many. */
 const WRITE_BATCH = 200;
-/** Header verifications in flight at once. */
+/** Header verifications in flight at once, unless the verifier asks for more. */
 const VERIFY_WINDOW = 256;
 
 /**
@@ -66,6 +73,7 @@ export class HeaderChain {
   readonly genesisHash: Uint8Array;
   readonly #store: HeaderStore;
   readonly #backend: Ed25519Backend | undefined;
+  readonly #verifyHeader: HeaderVerifier | undefined;
   readonly #batch: number;
   #channel: Channel | undefined;
   #tip: ChainTip | undefined;
@@ -78,6 +86,7 @@ export class HeaderChain {
       throw new TypeError('a HeaderChain needs exactly one of `db` and `store`');
     this.#store = o.store ?? levelHeaderStore(o.db!, o.genesisHash);
     this.#backend = o.backend;
+    this.#verifyHeader = o.verifyHeader;
     this.#batch = o.batchSize ?? 500;
     if (!Number.isInteger(this.#batch) || this.#batch < 1 || this.#batch > MAX_LIGHT_HEADERS)
       throw new RangeError(`batchSize must be 1..${MAX_LIGHT_HEADERS}`);
@@ -187,30 +196,46 @@ export class HeaderChain {
     if (!equalBytes(info.genesisHash, this.genesisHash) || info.channel !== this.transport.channel)
       throw new VerificationError('LIGHT_WRONG_CHAIN', node, 'serves another chain');
     const target = info.height - 1;
-    for (;;) {
-      const tip = this.#tip!;
-      if (tip.number >= target) return tip;
-      const report = (n: number) => o.onProgress?.({ phase: 'headers', node, tip: n, target });
-      report(tip.number);
-      const count = Math.min(this.#batch, target - tip.number);
-      if ((await this.#fetch(tip.number + 1, count, o, report)) === 0) return tip;
+    const tip = this.#tip!;
+    if (tip.number >= target) return tip;
+    const report = (n: number) => o.onProgress?.({ phase: 'headers', node, tip: n, target });
+    report(tip.number);
+    await this.#fetch(this.#ranges(tip.number + 1, target, o), report);
+    return this.#tip!;
+  }
+
+  /**
+   * Headers from..target, one request of up to batchSize after another.
+   * The next is asked for as soon as the last has arrived, not once it is
+   * verified, so a request's round trip hides behind the verification of
+   * the range before. A request that brings nothing ends the sync.
+   */
+  async *#ranges(from: number, target: number, o: SyncOptions): AsyncIterable<Answer<LightHeader>> {
+    for (let next = from; next <= target; ) {
+      let got = 0;
+      const count = Math.min(this.#batch, target - next + 1);
+      for await (const answer of this.transport.headers(next, count, o)) {
+        got++;
+        yield answer;
+      }
+      if (got === 0) return;
+      next += got;
     }
   }
 
   /**
-   * Verifies and stores one range; returns how many headers verified. Each
-   * header is linked to the one before as it arrives (hashed once) and its
-   * signatures are checked with up to VERIFY_WINDOW others in flight, since
-   * one verification at a time leaves the crypto threads idle while a
-   * promise round-trips; verdicts are taken in order, so the first bad
-   * header stops the range and only those before it are kept.
+   * Verifies and stores headers as they arrive. Each header is linked to
+   * the one before as it arrives (hashed once) and its signatures are
+   * checked with up to VERIFY_WINDOW (or the verifier's window) others in
+   * flight, since one verification at a time leaves the crypto threads (or
+   * workers) idle while a promise round-trips; verdicts are taken in order,
+   * so the first bad header stops the sync and only those before it are
+   * kept.
    */
   async #fetch(
-    from: number,
-    count: number,
-    o: SyncOptions,
+    headers: AsyncIterable<Answer<LightHeader>>,
     report: (tip: number) => void,
-  ): Promise<number> {
+  ): Promise<void> {
     let pending: LightHeader[] = [];
     let tip = this.#tip!;
     const flush = async () => {
@@ -221,9 +246,9 @@ export class HeaderChain {
       report(tip.number);
     };
     const inFlight: { h: LightHeader; tip: ChainTip; verdict: Promise<void> }[] = [];
+    const most = Math.max(1, this.#verifyHeader?.window ?? VERIFY_WINDOW);
     let linked = tip;
     let rejected = false;
-    let got = 0;
     const settleOldest = async () => {
       const next = inFlight.shift()!;
       try {
@@ -234,11 +259,10 @@ export class HeaderChain {
       }
       tip = next.tip;
       pending.push(next.h);
-      got++;
       if (pending.length >= WRITE_BATCH) await flush();
     };
     try {
-      for await (const { node, value } of this.transport.headers(from, count, o)) {
+      for await (const { node, value } of headers) {
         const hash = blockHash(value.header);
         const verdict = verifyNextHeader({
           h: value,
@@ -247,12 +271,13 @@ export class HeaderChain {
           node,
           backend: this.#backend,
           hash,
+          verifyHeader: this.#verifyHeader,
         });
         // Taken in order by settleOldest; until then a rejection is not unhandled.
         verdict.catch(() => {});
         linked = { number: value.header.number, hash, timestamp: value.header.timestamp };
         inFlight.push({ h: value, tip: linked, verdict });
-        if (inFlight.length >= VERIFY_WINDOW) await settleOldest();
+        if (inFlight.length >= most) await settleOldest();
       }
       while (inFlight.length > 0) await settleOldest();
     } finally {
@@ -266,6 +291,5 @@ export class HeaderChain {
       }
       await flush();
     }
-    return got;
   }
 }

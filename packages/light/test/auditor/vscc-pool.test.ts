@@ -28,7 +28,7 @@ await ledger.append(mints.map((m) => m.bytes));
 const big = ledger.chain.blocks[ledger.height - 1]!;
 const ctx: TxCheckContext = { channel: net.channel, at: big.header.timestamp };
 
-function fakeWorker(o: { fails?: 'reply' | 'crash' } = {}) {
+function fakeWorker(o: { fails?: 'reply' | 'crash' | 'hang' } = {}) {
   const handle = vsccWorkerHandler(undefined);
   const seen: ToVsccWorker['type'][] = [];
   let deliver: ((m: FromVsccWorker) => void) | undefined;
@@ -39,6 +39,7 @@ function fakeWorker(o: { fails?: 'reply' | 'crash' } = {}) {
       seen.push(copy.type);
       setTimeout(async () => {
         if (o.fails === 'crash' && copy.type === 'check') return crash?.(new Error('gone'));
+        if (o.fails === 'hang' && copy.type === 'check') return;
         const answer = await handle(copy);
         if (!answer) return;
         deliver?.(
@@ -79,10 +80,11 @@ describe('light auditor: VSCC on workers', () => {
     assert.deepEqual(a.seen, []);
   });
 
-  it('checks on the page what a refusing or crashed worker did not answer', async () => {
+  it('checks on the page what a refusing, crashed or hung worker did not answer', async () => {
     const expected = await checkAllInline(big.data, ctx);
-    for (const fails of ['reply', 'crash'] as const) {
-      const checkAll = vsccWorkerPool([fakeWorker({ fails }).port, fakeWorker().port]);
+    for (const fails of ['reply', 'crash', 'hang'] as const) {
+      const options = { timeoutMs: 50 };
+      const checkAll = vsccWorkerPool([fakeWorker({ fails }).port, fakeWorker().port], options);
       assert.deepEqual(await checkAll(big.data, ctx), expected, fails);
     }
   });

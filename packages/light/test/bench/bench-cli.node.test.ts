@@ -41,7 +41,10 @@ describe('bench:light command (smoke)', () => {
       assertRuntimeReport(r, sizes);
       assert.equal(r.workers, 1, runtime);
       assert.equal(r.vsccWorkers, 1, runtime);
-      assert.equal(r.clientBackend, 'webcrypto-pool', runtime);
+      assert.equal(r.clientBackend, 'webcrypto-workers', runtime);
+      // The limit holds the client's workers to their own raw rate.
+      assert.lengthOf(r.ed25519VerifyPerSecWorkers, 3, runtime);
+      for (const rate of r.ed25519VerifyPerSecWorkers) assert.isAbove(rate, 0, runtime);
     }
     const both = [out.node, out.chromium] as RuntimeReport[];
     assert.equal(
