@@ -41,9 +41,12 @@ import { createLibp2p, type Libp2pOptions } from 'libp2p';
 import type { EnrollTransport } from '../enroll/enroll.js';
 import { TransportError } from '../errors.js';
 import { type FailoverPolicy, failover, failoverStream } from './failover.js';
+import { ConnectionKeeper, type KeepConnectedOptions, onPeerEvents } from './keep-connected.js';
 import { NodeSet } from './node-set.js';
 import { requestFrames, requestOne } from './stream-call.js';
 import type { Answer, CallOptions, GatherOptions, LightTransport } from './transport.js';
+
+export type { KeepConnectedOptions } from './keep-connected.js';
 
 export interface Libp2pTransportOptions {
   channel: string;
@@ -55,6 +58,12 @@ export interface Libp2pTransportOptions {
   timeoutMs?: number;
   /** A gateway call that waits for the commit. Default 120 s. */
   waitTimeoutMs?: number;
+  /**
+   * Hold a connection open to every node, redialling those that drop with
+   * backoff until close() (keep-connected.ts): for a page that shows which
+   * nodes it reaches. Off by default, when only the nodes asked are dialled.
+   */
+  keepConnected?: boolean | KeepConnectedOptions;
 }
 
 /** Per-stream receive window; the read buffer is twice it, as on the node (PROTOCOLS.md). */
@@ -72,6 +81,7 @@ export class Libp2pTransport implements LightTransport {
   readonly #nodes: NodeSet<Multiaddr>;
   readonly #timeoutMs: number;
   readonly #waitTimeoutMs: number;
+  readonly #keeper: ConnectionKeeper | undefined;
 
   private constructor(host: Libp2p, nodes: NodeSet<Multiaddr>, o: Libp2pTransportOptions) {
     this.#host = host;
@@ -79,6 +89,13 @@ export class Libp2pTransport implements LightTransport {
     this.channel = o.channel;
     this.#timeoutMs = o.timeoutMs ?? 20_000;
     this.#waitTimeoutMs = o.waitTimeoutMs ?? 120_000;
+    if (o.keepConnected) {
+      this.#keeper = new ConnectionKeeper(host, nodes.order(), {
+        ...(o.keepConnected === true ? {} : o.keepConnected),
+        dialTimeoutMs: this.#timeoutMs,
+      });
+      this.#keeper.start();
+    }
   }
 
   static async create(options: Libp2pTransportOptions): Promise<Libp2pTransport> {
@@ -116,6 +133,18 @@ export class Libp2pTransport implements LightTransport {
     return this.#nodes.ids().filter((id) => open.has(id));
   }
 
+  /**
+   * Calls `listener` with connectedNodes() each time a node gets its first
+   * open connection or loses its last one; returns the unsubscribe.
+   */
+  onConnectionChange(listener: (connected: string[]) => void): () => void {
+    const ids = new Set(this.#nodes.ids());
+    const changed = (peer: string) => {
+      if (ids.has(peer)) listener(this.connectedNodes());
+    };
+    return onPeerEvents(this.#host, { connect: changed, disconnect: changed });
+  }
+
   /** `/weft/enroll/1.0.0` to one CA node (an org's node that runs its CA) over this host. */
   enrollTransport(ca: string | Multiaddr): EnrollTransport {
     const { target } = nodeEntry(ca);
@@ -129,6 +158,8 @@ export class Libp2pTransport implements LightTransport {
   }
 
   async close(): Promise<void> {
+    // First, so the connections host.stop() closes are not redialled.
+    this.#keeper?.stop();
     await this.#host.stop();
   }
 

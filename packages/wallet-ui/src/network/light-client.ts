@@ -54,6 +54,7 @@ export class LightClient {
   #closed = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #wake: (() => void) | undefined;
+  readonly #unwatch: () => void;
 
   private constructor(
     config: NetworkConfig,
@@ -73,6 +74,10 @@ export class LightClient {
       nodes: this.#nodes(),
     });
     this.#publishTip();
+    // Nodes come and go between syncs (the transport redials those that drop).
+    this.#unwatch = transport.onConnectionChange(() =>
+      this.state.update((s) => ({ ...s, nodes: this.#nodes() })),
+    );
   }
 
   static async open(config: NetworkConfig): Promise<LightClient> {
@@ -82,6 +87,8 @@ export class LightClient {
       const transport = await Libp2pTransport.create({
         channel: config.channel,
         nodes: config.nodes,
+        // Connected to every node it can reach, and back to one that restarts.
+        keepConnected: true,
       });
       const chain = await HeaderChain.open({ transport, genesisHash, store });
       return new LightClient(config, transport, store, chain);
@@ -109,6 +116,7 @@ export class LightClient {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#unwatch();
     this.poke();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     await this.transport.close().catch(() => {});

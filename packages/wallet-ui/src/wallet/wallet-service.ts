@@ -48,7 +48,8 @@ export class WalletService {
   async init(): Promise<void> {
     try {
       this.#store = await this.#o.openStore();
-      await this.#listNames();
+      const names = await this.#storedNames();
+      this.state.update((s) => ({ ...s, names }));
     } catch (err) {
       this.state.update((s) => ({ ...s, storeError: describeError(err) }));
     }
@@ -65,8 +66,10 @@ export class WalletService {
       passphrase,
       mnemonic,
     });
-    this.#adopt(session);
-    await this.#listNames();
+    // Listed before it is shown open: one state change, so no view (or
+    // test) ever sees an open wallet that the list of wallets lacks.
+    const names = await this.#storedNames();
+    this.#adopt(session, { names });
   }
 
   async unlock(name: string, passphrase: string): Promise<void> {
@@ -187,7 +190,7 @@ export class WalletService {
     }
   }
 
-  #adopt(session: WalletSession): void {
+  #adopt(session: WalletSession, also: Partial<WalletState> = {}): void {
     this.#session?.lock('manual');
     this.#session = session;
     this.#wallet = undefined;
@@ -198,7 +201,7 @@ export class WalletService {
       refreshing: false,
       enrollment: this.#enrollment(),
     };
-    this.state.update((s) => ({ ...s, open, lockedBecause: undefined }));
+    this.state.update((s) => ({ ...s, ...also, open, lockedBecause: undefined }));
   }
 
   #enrollment(): OpenWallet['enrollment'] {
@@ -235,9 +238,8 @@ export class WalletService {
     );
   }
 
-  async #listNames(): Promise<void> {
-    const names = (await this.#store?.names()) ?? [];
-    this.state.update((s) => ({ ...s, names }));
+  async #storedNames(): Promise<string[]> {
+    return (await this.#store?.names()) ?? [];
   }
 }
 
