@@ -5,10 +5,11 @@
 // background and reports it back. Against a listener that hangs up on every
 // dial, the redials back off, do not give up, and stop with close().
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+// Node 20's WebSocket, as the node and wallet-cli install it (late dial errors dropped, as a browser does).
+import '../../packages/node/src/net/polyfill.js';
 import { Libp2pTransport } from '@weft/light';
 import { after, assert, before, describe, it } from '@weft/test/harness';
 import { type DevNode, prepareDevNetwork } from '../../packages/node/src/up/dev-network.js';
@@ -19,25 +20,6 @@ import {
   waitHealthy,
 } from '../../packages/node/src/up/supervisor.js';
 import { freeBasePort } from '../../packages/node/test/e2e/ports.js';
-
-// Node 20 has no global WebSocket, so the `ws` client stands in, behaving as
-// a browser's in one more respect: an error event nobody listens to is
-// dropped, not thrown. @libp2p/websockets stops listening to a socket whose
-// dial was aborted (as close() aborts a redial under way), and `ws` would
-// throw that handshake's late error as an uncaught exception.
-const { WebSocket: NodeWebSocket } = createRequire(
-  new URL('../../packages/node/package.json', import.meta.url),
-)('ws') as { WebSocket: new (...args: unknown[]) => { on(e: string, f: () => void): void } };
-Object.defineProperty(globalThis, 'WebSocket', {
-  configurable: true,
-  writable: true,
-  value: class extends NodeWebSocket {
-    constructor(...args: unknown[]) {
-      super(...args);
-      this.on('error', () => {});
-    }
-  },
-});
 
 const CHANNEL = 'weft';
 const LONG = 60_000;
