@@ -245,6 +245,7 @@ const ECHO = '/weft/test/echo/1.0.0';
 const WHOAMI = '/weft/test/whoami/1.0.0';
 const CALL = { maxResponseBytes: 1024, timeoutMs: 3000 };
 const INTRODUCTION_MS = 400;
+const DIALLER_INTRODUCTION_MS = 2000;
 
 /** ECHO for members only; WHOAMI, public, answers one byte: 1 when the caller is a member. */
 async function serveTestProtocols(host: NodeHost): Promise<void> {
@@ -296,7 +297,11 @@ describe('net: candidates (TCP non-members introducing themselves)', () => {
       // Clients know the server, so their own gates never hold it to a deadline,
       // except the dialler's, which tests the dialling side.
       const known = name === 'dialler' ? membershipOf() : membershipOf(s);
-      const options = { introductionMs: INTRODUCTION_MS };
+      // The dialler's deadline runs from its dial, and its test's first call
+      // (dial, handshake, one echo) must fit inside it even on a loaded host.
+      const options = {
+        introductionMs: name === 'dialler' ? DIALLER_INTRODUCTION_MS : INTRODUCTION_MS,
+      };
       hosts.set(name, await pool.start(peers.get(name)!, known, options));
     }
     // Connected from the start, so by its test it is long past any candidate's deadline.
@@ -422,7 +427,11 @@ describe('net: candidates (TCP non-members introducing themselves)', () => {
       utf8('hi'),
     );
     assert.isTrue(gate.isCandidate(server.peerId));
-    await eventually(() => gate.isPenalised(server.peerId), "the dialler's deadline");
+    await eventually(
+      () => gate.isPenalised(server.peerId),
+      "the dialler's deadline",
+      DIALLER_INTRODUCTION_MS + 3000,
+    );
     await eventually(() => dialler.getConnections(server.peerId).length === 0, 'the hang-up');
     // Penalised: the dialler will not dial it again for a while.
     await rejectsWithCode(
