@@ -7,6 +7,8 @@ export default defineConfig({
   // Relative asset URLs: the app works under any path it is served from.
   base: './',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // The verify worker (src/workers) is a module worker: ES output, top-level imports.
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -1,4 +1,4 @@
-import { AuditError, type AuditProgress, type AuditReport } from '@weft/core';
+import { AuditError, type AuditProgress, type AuditReport, webCryptoEd25519 } from '@weft/core';
 import { audit } from '@weft/light';
 import type { LightClient } from '../network/light-client.js';
 import { Observable } from '../state/observable.js';
@@ -28,7 +28,9 @@ const PUBLISH_MS = 200;
  * Runs @weft/light's full-chain auditor in the page over the connected
  * network's full nodes (none of them trusted: every block is verified from
  * the genesis hash and replayed), publishing throughput and the
- * transactions of every block for the progress bar and the chart.
+ * transactions of every block for the progress bar and the chart. The
+ * per-transaction checks (signatures, certificates) run on the client's
+ * verify workers; the page keeps what needs the state.
  */
 export class AuditService {
   readonly state = new Observable<AuditState>(IDLE);
@@ -63,6 +65,8 @@ export class AuditService {
       const report = await audit({
         transport: client.transport,
         genesisHash: client.genesisHash,
+        backend: await webCryptoEd25519(),
+        ...(client.workers.size > 0 ? { checkAll: client.workers.checkAll } : {}),
         signal: abort.signal,
         onProgress,
       });

@@ -16,7 +16,7 @@ const SOURCES = {
 
 export function NetworkPage() {
   const { connection } = useServices();
-  const { manager, state } = useConnection();
+  const { manager, client, state } = useConnection();
   const config = manager.config;
   return (
     <section>
@@ -44,6 +44,14 @@ export function NetworkPage() {
                 <dd>
                   <BlockLink n={state.height - 1} /> <Hex value={state.tipHash} />
                   {state.tipTime ? ` · ${formatTime(state.tipTime)}` : ''}
+                </dd>
+              </>
+            ) : null}
+            {client ? (
+              <>
+                <dt>Signature checks</dt>
+                <dd data-testid="verify-workers" data-workers={client.workers.size}>
+                  {threads(client.workers.size)}
                 </dd>
               </>
             ) : null}
@@ -90,4 +98,9 @@ export function NetworkPage() {
       />
     </section>
   );
+}
+
+function threads(n: number): string {
+  if (n === 0) return 'on this page';
+  return `on ${n} background thread${n > 1 ? 's' : ''} (Web Workers)`;
 }

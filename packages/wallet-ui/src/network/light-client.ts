@@ -1,4 +1,4 @@
-import { fromHex, toHex } from '@weft/core';
+import { fromHex, toHex, webCryptoEd25519 } from '@weft/core';
 import {
   type ClosableHeaderStore,
   HeaderChain,
@@ -9,6 +9,7 @@ import {
 } from '@weft/light';
 import { Observable } from '../state/observable.js';
 import { describeError, type ShownError } from '../ui/errors.js';
+import { VerifyWorkers } from '../workers/verify-workers.js';
 import type { NetworkConfig } from './network-config.js';
 
 export type ConnectionPhase = 'connecting' | 'syncing' | 'ready' | 'offline';
@@ -41,6 +42,10 @@ const SYNC_INTERVAL_MS = 2_000;
  * WebSockets to the configured full nodes, the verified header chain kept
  * in IndexedDB (a reload resumes), and the ProofVerifier over it. A loop
  * keeps the chain synced and publishes what the UI shows in `state`.
+ * Header signatures are verified on Web Workers (one per core but the
+ * page's, up to four) while the page decodes and stores, and the auditor
+ * checks transactions on the same workers; everything verifies with
+ * WebCrypto's Ed25519 where the browser has it.
  */
 export class LightClient {
   readonly config: NetworkConfig;
@@ -49,6 +54,8 @@ export class LightClient {
   readonly chain: HeaderChain;
   readonly verifier: ProofVerifier;
   readonly state: Observable<ConnectionState>;
+  /** Web Workers verifying for this client (headers, and the auditor's checks); 0: the page does. */
+  readonly workers: VerifyWorkers;
   readonly #store: ClosableHeaderStore;
   readonly #blamed = new Set<string>();
   #closed = false;
@@ -56,18 +63,22 @@ export class LightClient {
   #wake: (() => void) | undefined;
   readonly #unwatch: () => void;
 
-  private constructor(
-    config: NetworkConfig,
-    transport: Libp2pTransport,
-    store: ClosableHeaderStore,
-    chain: HeaderChain,
-  ) {
+  private constructor(o: {
+    config: NetworkConfig;
+    transport: Libp2pTransport;
+    store: ClosableHeaderStore;
+    chain: HeaderChain;
+    verifier: ProofVerifier;
+    workers: VerifyWorkers;
+  }) {
+    const { config, transport, chain } = o;
     this.config = config;
     this.genesisHash = chain.genesisHash;
     this.transport = transport;
-    this.#store = store;
+    this.#store = o.store;
     this.chain = chain;
-    this.verifier = new ProofVerifier({ chain });
+    this.verifier = o.verifier;
+    this.workers = o.workers;
     this.state = new Observable<ConnectionState>({
       phase: 'connecting',
       height: chain.height,
@@ -82,17 +93,31 @@ export class LightClient {
 
   static async open(config: NetworkConfig): Promise<LightClient> {
     const genesisHash = fromHex(config.genesisHash);
+    // WebCrypto where the browser has it (undefined: core's portable default).
+    const backend = await webCryptoEd25519();
     const store = await openIndexedDbHeaderStore({ genesisHash });
+    let transport: Libp2pTransport | undefined;
+    const workers = VerifyWorkers.start();
     try {
-      const transport = await Libp2pTransport.create({
+      transport = await Libp2pTransport.create({
         channel: config.channel,
         nodes: config.nodes,
         // Connected to every node it can reach, and back to one that restarts.
         keepConnected: true,
       });
-      const chain = await HeaderChain.open({ transport, genesisHash, store });
-      return new LightClient(config, transport, store, chain);
+      const chain = await HeaderChain.open({
+        transport,
+        genesisHash,
+        store,
+        backend,
+        // Without workers the chain verifies on the page, in its own window.
+        ...(workers.size > 0 ? { verifyHeader: workers.verifyHeader } : {}),
+      });
+      const verifier = new ProofVerifier({ chain, backend });
+      return new LightClient({ config, transport, store, chain, verifier, workers });
     } catch (err) {
+      workers.terminate();
+      await transport?.close().catch(() => {});
       await store.close();
       throw err;
     }
@@ -120,6 +145,7 @@ export class LightClient {
     this.poke();
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     await this.transport.close().catch(() => {});
+    this.workers.terminate();
     await this.#store.close();
   }
 
