@@ -29,12 +29,28 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
+const latin1 = new TextDecoder('latin1');
+/** Where hex digits are spelled out before becoming one string (keys, txids: 32 bytes). */
+let spelled = new Uint8Array(128);
 
+/**
+ * Lower-case hex. The digits are written as bytes and decoded in one go:
+ * appending two characters at a time builds a chain of intermediate
+ * strings, and this runs for every key, txid and coin key handled.
+ */
 export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += HEX[b];
-  return s;
+  const n = bytes.length;
+  if (2 * n > spelled.length) spelled = new Uint8Array(4 * n);
+  const out = spelled;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    out[2 * i] = HEX_DIGITS[b >> 4]!;
+    out[2 * i + 1] = HEX_DIGITS[b & 15]!;
+  }
+  const hex = latin1.decode(out.subarray(0, 2 * n));
+  if (spelled.length > 1 << 16) spelled = new Uint8Array(128);
+  return hex;
 }
 
 export function fromHex(hex: string): Uint8Array {

@@ -6,7 +6,7 @@ import { type CborValue, decode, encode } from '../encoding/cbor.js';
 import { readArray, readBytes, readRecord, readString, readUint } from '../encoding/fields.js';
 import { merkleRoot } from '../merkle/index.js';
 import { MAX_ENVELOPE_BYTES } from '../tx/envelope.js';
-import { encodeHeaderDirect } from './header-encoding.js';
+import { encodeHeaderDirect, hashHeaderDirect } from './header-encoding.js';
 
 /**
  * What orderers sign. `timestamp` (orderer clock, ms) is not in DESIGN's
@@ -82,7 +82,7 @@ export function decodeHeader(bytes: Uint8Array): BlockHeader {
 
 /** The block hash: H(canonical header). Signatures and data hang off it. */
 export function blockHash(h: BlockHeader): Uint8Array {
-  return sha256(encodeHeader(h));
+  return hashHeaderDirect(h, sha256) ?? sha256(encode(headerToCbor(h)));
 }
 
 /** Merkle leaves are the envelopes' hashes, so a proof needs only H(envelope). */

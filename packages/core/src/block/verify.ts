@@ -58,11 +58,28 @@ export interface VerifyHeaderOptions {
  * valid at the block's time satisfy the channel's block-signature policy.
  * Returns the block hash.
  */
-export async function verifyBlock(options: VerifyBlockOptions): Promise<Uint8Array> {
+export function verifyBlock(options: VerifyBlockOptions): Promise<Uint8Array> {
   const { block, channel, previous, backend } = options;
-  checkLink(block.header, channel, previous);
-  checkData(block);
-  return checkSignatures(block.header, block.signatures, channel, backend);
+  return (
+    rejecting(() => {
+      checkLink(block.header, channel, previous);
+      checkData(block);
+    }) ?? checkSignatures(block.header, block.signatures, channel, backend)
+  );
+}
+
+/**
+ * The synchronous checks' failure as a rejected promise, or undefined: the
+ * verifiers stay promise-returning throughout (as async functions would)
+ * without an async frame around the one that already is.
+ */
+function rejecting(checks: () => void): Promise<never> | undefined {
+  try {
+    checks();
+    return undefined;
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 /**
@@ -72,10 +89,12 @@ export async function verifyBlock(options: VerifyBlockOptions): Promise<Uint8Arr
  * in the block is then an inclusion proof against `header.dataHash`.
  * Returns the block hash.
  */
-export async function verifyHeader(options: VerifyHeaderOptions): Promise<Uint8Array> {
+export function verifyHeader(options: VerifyHeaderOptions): Promise<Uint8Array> {
   const { header, channel, previous, backend } = options;
-  checkLink(header, channel, previous);
-  return checkSignatures(header, options.signatures, channel, backend, options.hash);
+  return (
+    rejecting(() => checkLink(header, channel, previous)) ??
+    checkSignatures(header, options.signatures, channel, backend, options.hash)
+  );
 }
 
 /**
@@ -85,13 +104,16 @@ export async function verifyHeader(options: VerifyHeaderOptions): Promise<Uint8A
  * arrives ahead of the chain (the link is checked when it is committed).
  * Returns the block hash.
  */
-export async function verifyBlockSeal(
+export function verifyBlockSeal(
   options: Omit<VerifyBlockOptions, 'previous'>,
 ): Promise<Uint8Array> {
   const { block, channel, backend } = options;
-  checkChannel(block.header, channel);
-  checkData(block);
-  return checkSignatures(block.header, block.signatures, channel, backend);
+  return (
+    rejecting(() => {
+      checkChannel(block.header, channel);
+      checkData(block);
+    }) ?? checkSignatures(block.header, block.signatures, channel, backend)
+  );
 }
 
 function checkChannel(h: BlockHeader, channel: Channel): void {
@@ -141,45 +163,14 @@ async function checkSignatures(
   hash = blockHash(header),
 ): Promise<Uint8Array> {
   const signers = await verifiedOrderers({ header, signatures, hash, channel, backend });
-  if (!signersSatisfy(channel, signers)) {
+  // Remembered per channel: every block asks about the same few orderer sets.
+  if (!satisfies(channel.policies.blockSignatures, signers)) {
     throw new BlockError(
       'BLOCK_SIGNATURES',
       `block ${header.number}: orderer signatures (${signers.length} valid) do not satisfy the policy`,
     );
   }
   return hash;
-}
-
-/** Verdicts of the block-signature policy per channel, by the orderers that signed. */
-const policyVerdicts = new WeakMap<Channel, Map<string, boolean>>();
-/** Distinct orderer sets remembered per channel (a real channel sees one or a few). */
-const POLICY_VERDICTS_LIMIT = 64;
-
-/**
- * satisfies(blockSignatures, signers), remembered: every block asks it
- * about the same few orderer sets, and a channel's orderers (their org
- * and role) and policies are fixed, so the ids alone decide the verdict.
- */
-function signersSatisfy(channel: Channel, signers: readonly OrdererSigner[]): boolean {
-  let verdicts = policyVerdicts.get(channel);
-  if (!verdicts) {
-    verdicts = new Map();
-    policyVerdicts.set(channel, verdicts);
-  }
-  const key =
-    signers.length === 1
-      ? signers[0]!.id
-      : signers
-          .map((s) => s.id)
-          .sort()
-          .join();
-  let verdict = verdicts.get(key);
-  if (verdict === undefined) {
-    verdict = satisfies(channel.policies.blockSignatures, signers);
-    if (verdicts.size >= POLICY_VERDICTS_LIMIT) verdicts.clear();
-    verdicts.set(key, verdict);
-  }
-  return verdict;
 }
 
 type OrdererSigner = { org: string; role: string; id: string };
@@ -191,16 +182,24 @@ async function verifiedOrderers(o: {
   hash: Uint8Array;
   channel: Channel;
   backend: Ed25519Backend | undefined;
-}): Promise<{ org: string; role: string; id: string }[]> {
+}): Promise<OrdererSigner[]> {
+  const { signatures, channel, hash, backend } = o;
+  const timestamp = o.header.timestamp;
+  // One signature per block is the common case: no set, no Promise.all.
+  if (signatures.length === 1) {
+    const signer = await ordererSignature(channel, hash, timestamp, signatures[0]!, backend);
+    return signer ? [signer] : [];
+  }
   const seen = new Set<string>();
-  const checks = o.signatures.map(async (signature) => {
+  const checks: Promise<OrdererSigner | undefined>[] = [];
+  for (const signature of signatures) {
     const id = toHex(signature.signer);
-    if (seen.has(id)) return undefined;
+    if (seen.has(id)) continue;
     seen.add(id);
-    return verifyOrdererSignature({ ...o, timestamp: o.header.timestamp, signature });
-  });
+    checks.push(ordererSignature(channel, hash, timestamp, signature, backend, id));
+  }
   const results = await Promise.all(checks);
-  return results.filter((r): r is { org: string; role: string; id: string } => r !== undefined);
+  return results.filter((r): r is OrdererSigner => r !== undefined);
 }
 
 /**
@@ -210,28 +209,44 @@ async function verifiedOrderers(o: {
  * signature that does not verify. verifyBlock counts signatures this way;
  * an orderer collecting the others' signatures checks each one the same.
  */
-export async function verifyOrdererSignature(o: {
+export function verifyOrdererSignature(o: {
   channel: Channel;
   hash: Uint8Array;
   timestamp: number;
   signature: BlockSignature;
   backend?: Ed25519Backend;
-}): Promise<{ org: string; role: string; id: string } | undefined> {
-  const id = toHex(o.signature.signer);
-  const orderer = o.channel.orderers.get(id);
+}): Promise<OrdererSigner | undefined> {
+  return ordererSignature(o.channel, o.hash, o.timestamp, o.signature, o.backend);
+}
+
+/** verifyOrdererSignature with positional arguments: it runs for every block signature. */
+async function ordererSignature(
+  channel: Channel,
+  hash: Uint8Array,
+  timestamp: number,
+  signature: BlockSignature,
+  backend: Ed25519Backend | undefined,
+  id = toHex(signature.signer),
+): Promise<OrdererSigner | undefined> {
+  const orderer = channel.orderers.get(id);
   if (!orderer) return undefined;
+  const options = { at: timestamp, roles: ORDERER_ROLE };
   try {
-    await o.channel.msp.identify(orderer.cert, { at: o.timestamp, roles: ['orderer'] });
+    // A channel's orderer certificates are known after the first block: no wait for them.
+    if (!channel.msp.identifyKnown(orderer.cert, options))
+      await channel.msp.identify(orderer.cert, options);
   } catch (err) {
     if (err instanceof MembershipError) return undefined;
     throw err;
   }
   const ok = await verifyDomain({
-    publicKey: o.signature.signer,
+    publicKey: signature.signer,
     domain: 'block',
-    bytes: o.hash,
-    signature: o.signature.signature,
-    backend: o.backend,
+    bytes: hash,
+    signature: signature.signature,
+    backend,
   });
   return ok ? { org: orderer.cert.org, role: 'orderer', id } : undefined;
 }
+
+const ORDERER_ROLE = ['orderer'] as const;

@@ -1,6 +1,6 @@
 import { concatBytes } from '../bytes.js';
 import { HASH_LENGTH, sha256 } from '../crypto/hash.js';
-import { encode } from '../encoding/cbor.js';
+import { withEncoding } from '../encoding/cbor.js';
 import type { TxCode } from '../validate/codes.js';
 import type { StateWrite } from '../validate/state.js';
 
@@ -15,7 +15,10 @@ export function codesHash(codes: readonly TxCode[]): Uint8Array {
 
 /** H(write sets of valid txs): the ordered writes with the versions they create. */
 export function writesHash(writes: readonly StateWrite[]): Uint8Array {
-  return sha256(encode(writes.map((w) => [w.key, w.value, w.version.block, w.version.tx])));
+  return withEncoding(
+    writes.map((w) => [w.key, w.value, w.version.block, w.version.tx]),
+    sha256,
+  );
 }
 
 /**

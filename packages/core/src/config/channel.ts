@@ -12,6 +12,7 @@ import {
   parsePolicy,
   policyPrincipals,
 } from '../policy/index.js';
+import { remember, rememberedVerdict } from '../policy/remembered.js';
 import type { ChannelConfig } from './channel-config.js';
 
 /** A channel configuration that is not acceptable as a genesis or config block. */
@@ -56,12 +57,14 @@ export interface Channel {
  * signer sets produce a verdict, never an exception.
  */
 export function satisfies(policy: Policy, signers: readonly PolicySigner[]): boolean {
-  try {
-    return evaluatePolicy(policy, signers);
-  } catch (err) {
-    if (err instanceof PolicyError) return false;
-    throw err;
-  }
+  return rememberedVerdict(policy, signers, () => {
+    try {
+      return evaluatePolicy(policy, signers);
+    } catch (err) {
+      if (err instanceof PolicyError) return false;
+      throw err;
+    }
+  });
 }
 
 function fail(code: string, message: string): never {
@@ -176,10 +179,13 @@ export async function loadChannel(
     ordererSigners.push({ org: o.cert.org, role: 'orderer', id });
   }
 
+  // A channel's policies never change, so their verdicts are remembered (they are frozen).
   const policies: ChannelPolicySet = {
-    endorsement: parseChecked(config.policies.endorsement, 'endorsement', orgNames),
-    blockSignatures: parseChecked(config.policies.blockSignatures, 'blockSignatures', orgNames),
-    attestation: parseChecked(config.policies.attestation, 'attestation', orgNames),
+    endorsement: remember(parseChecked(config.policies.endorsement, 'endorsement', orgNames)),
+    blockSignatures: remember(
+      parseChecked(config.policies.blockSignatures, 'blockSignatures', orgNames),
+    ),
+    attestation: remember(parseChecked(config.policies.attestation, 'attestation', orgNames)),
   };
   if (!satisfies(policies.blockSignatures, ordererSigners)) {
     fail('CONFIG_POLICY', 'blockSignatures policy cannot be satisfied by the listed orderers');

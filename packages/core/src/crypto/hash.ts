@@ -13,7 +13,8 @@ export function sha256(data: Uint8Array): Uint8Array {
 /**
  * Replaces the SHA-256 implementation (noble by default): @weft/node installs
  * Node's native one, about twice as fast. Any replacement must be SHA-256
- * exactly and return a plain Uint8Array.
+ * exactly, return a plain Uint8Array and keep nothing of its input: callers
+ * hash scratch buffers they reuse (headers, Merkle nodes, write sets).
  */
 export function setSha256Implementation(name: string, fn: Sha256Function): void {
   implementation = fn;

@@ -1,4 +1,4 @@
-import { concatBytes, utf8 } from '../bytes.js';
+import { utf8 } from '../bytes.js';
 import type { Ed25519Backend } from './ed25519.js';
 import { nobleEd25519 } from './noble.js';
 import { strictPrecheck } from './strict.js';
@@ -19,8 +19,19 @@ export type SignatureDomain =
   | 'enroll'
   | 'test';
 
+/** Each domain's prefix, encoded once: a message is built for every signature checked. */
+const prefixes = new Map<string, Uint8Array>();
+
 export function domainMessage(domain: SignatureDomain, bytes: Uint8Array): Uint8Array {
-  return concatBytes(utf8(`weft/v1/${domain}\0`), bytes);
+  let prefix = prefixes.get(domain);
+  if (!prefix) {
+    prefix = utf8(`weft/v1/${domain}\0`);
+    prefixes.set(domain, prefix);
+  }
+  const out = new Uint8Array(prefix.length + bytes.length);
+  out.set(prefix);
+  out.set(bytes, prefix.length);
+  return out;
 }
 
 let defaultBackend: Ed25519Backend = nobleEd25519;

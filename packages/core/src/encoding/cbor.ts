@@ -8,6 +8,9 @@ import {
 import { compareBytes } from '../bytes.js';
 import { CodecError } from '../errors.js';
 import { type ByteSpan, CanonicalTokenizer, NonCanonicalError } from './canonical-tokenizer.js';
+import { DECLINED, fastDecode } from './fast-decode.js';
+import { writeValue } from './fast-encode.js';
+import { copyOut, type Writer, withScratch } from './writer.js';
 
 export type { ByteSpan } from './canonical-tokenizer.js';
 
@@ -134,6 +137,37 @@ const decodeOptions = {
 };
 
 export function encode(value: CborValue): Uint8Array {
+  return withScratch((w) => writeFast(w, value), copyOut) ?? encodeGeneric(value);
+}
+
+/**
+ * `take` of the value's canonical encoding, written in scratch space that
+ * is only valid during `take` (hashing it there allocates nothing); the
+ * generic encoder's result when the fast path declines.
+ */
+export function withEncoding<T>(value: CborValue, take: (bytes: Uint8Array) => T): T {
+  let result: T | undefined;
+  const written = withScratch(
+    (w) => writeFast(w, value),
+    (bytes) => {
+      result = take(bytes);
+      return true;
+    },
+  );
+  return written ? (result as T) : take(encodeGeneric(value));
+}
+
+function writeFast(w: Writer, value: CborValue): boolean {
+  try {
+    return writeValue(w, value);
+  } catch {
+    // A getter that throws, a stack overflow: the generic encoder decides what that is.
+    return false;
+  }
+}
+
+/** `encode` on the generic path alone (cborg), the authority the fast path must agree with. */
+export function encodeGeneric(value: CborValue): Uint8Array {
   try {
     return cborgEncode(value, encodeOptions);
   } catch (err) {
@@ -180,6 +214,12 @@ function strictDecode(
   options: DecodeOptions,
   spans?: Map<string, ByteSpan>,
 ): unknown {
+  checkInput(bytes, options);
+  const fast = fastDecode(bytes, spans);
+  return fast === DECLINED ? cborgStrictDecode(bytes, spans) : fast;
+}
+
+function checkInput(bytes: Uint8Array, options: DecodeOptions): void {
   if (!(bytes instanceof Uint8Array)) {
     throw new CodecError('CODEC_NOT_BYTES', 'input is not a Uint8Array');
   }
@@ -189,6 +229,23 @@ function strictDecode(
       `input of ${bytes.length} bytes exceeds the bound of ${options.maxBytes}`,
     );
   }
+}
+
+/**
+ * `decodeWithSpans` on the generic path alone (cborg's tokens, checked for
+ * canonical form), the authority the fast path must agree with: tests hold
+ * the two side by side.
+ */
+export function decodeGeneric(
+  bytes: Uint8Array,
+  options: DecodeOptions,
+): { value: unknown; spans: ReadonlyMap<string, ByteSpan> } {
+  checkInput(bytes, options);
+  const spans = new Map<string, ByteSpan>();
+  return { value: cborgStrictDecode(bytes, spans), spans };
+}
+
+function cborgStrictDecode(bytes: Uint8Array, spans: Map<string, ByteSpan> | undefined): unknown {
   try {
     return cborgDecode(bytes, {
       ...decodeOptions,

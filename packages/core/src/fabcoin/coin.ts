@@ -6,7 +6,12 @@ const MAX_COIN_BYTES = 128;
 
 /** The state key of output j of transaction txid. */
 export function coinKey(txid: Uint8Array, j: number): string {
-  return `${toHex(txid)}.${j}`;
+  return coinKeyOfHex(toHex(txid), j);
+}
+
+/** coinKey with the txid already in hex (a transaction's outputs share it). */
+export function coinKeyOfHex(txidHex: string, j: number): string {
+  return `${txidHex}.${j}`;
 }
 
 const COIN_KEY_PATTERN = /^[0-9a-f]{64}\.(0|[1-9][0-9]{0,2})$/;

@@ -1,8 +1,9 @@
-import { toHex } from '../bytes.js';
+import { equalBytes, toHex } from '../bytes.js';
+import { withEncoding } from '../encoding/cbor.js';
 import { WeftError } from '../errors.js';
 import type { RWSet, Version, WriteEntry } from '../tx/rwset.js';
-import { coinKey, encodeCoin, isCoinKey } from './coin.js';
-import type { Coin, FabcoinRequest } from './request.js';
+import { coinKey, coinKeyOfHex, encodeCoin, isCoinKey } from './coin.js';
+import { type Coin, coinToCbor, type FabcoinRequest } from './request.js';
 
 /** A Fabcoin rule a request breaks; the message says which. */
 export class FabcoinError extends WeftError {}
@@ -64,6 +65,33 @@ export function fabcoinWrites(txid: Uint8Array, request: FabcoinRequest): WriteE
     request.type === 'spend' ? request.inputs.map((key) => ({ key, value: null })) : [];
   const puts = request.outputs.map((c, j) => ({ key: coinKey(txid, j), value: encodeCoin(c) }));
   return [...deletes, ...puts];
+}
+
+/**
+ * Whether `writes` are exactly fabcoinWrites(txid, request), compared in
+ * place: VSCC asks it of every transaction, and building the expected list
+ * (coin keys, encoded coins) only to compare it was most of that check.
+ */
+export function fabcoinWritesMatch(
+  txid: Uint8Array,
+  request: FabcoinRequest,
+  writes: readonly WriteEntry[],
+): boolean {
+  const deletes = request.type === 'spend' ? request.inputs : [];
+  if (writes.length !== deletes.length + request.outputs.length) return false;
+  for (let i = 0; i < deletes.length; i++) {
+    const got = writes[i]!;
+    if (got.key !== deletes[i] || got.value !== null) return false;
+  }
+  const prefix = toHex(txid);
+  for (let j = 0; j < request.outputs.length; j++) {
+    const got = writes[deletes.length + j]!;
+    const value = got.value;
+    if (got.key !== coinKeyOfHex(prefix, j) || value === null) return false;
+    if (!withEncoding(coinToCbor(request.outputs[j]!), (coin) => equalBytes(coin, value)))
+      return false;
+  }
+  return true;
 }
 
 /** The rw-set a faithful simulation yields, given the versions it read for the spend inputs. */

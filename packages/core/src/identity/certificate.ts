@@ -1,7 +1,7 @@
 import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH } from '../crypto/ed25519.js';
 import { sha256 } from '../crypto/hash.js';
 import type { Signer } from '../crypto/signing.js';
-import { type CborValue, decode, encode } from '../encoding/cbor.js';
+import { type CborValue, decode, encode, withEncoding } from '../encoding/cbor.js';
 import { readBytes, readEnum, readRecord, readString, readUint } from '../encoding/fields.js';
 
 export const ROLES = ['peer', 'orderer', 'client', 'admin', 'cb'] as const;
@@ -80,7 +80,7 @@ export function decodeCertificate(bytes: Uint8Array): Certificate {
 
 /** Content hash: the cache key for "this exact certificate was verified". */
 export function certificateHash(c: Certificate): Uint8Array {
-  return sha256(encodeCertificate(c));
+  return withEncoding(certificateToCbor(c), sha256);
 }
 
 /** An org root issues a certificate by signing its canonical body. */

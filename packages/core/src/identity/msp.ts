@@ -1,4 +1,4 @@
-import { toHex } from '../bytes.js';
+import { equalBytes, toHex } from '../bytes.js';
 import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { verifyDomain } from '../crypto/signing.js';
 import { WeftError } from '../errors.js';
@@ -31,6 +31,38 @@ export interface IdentifyOptions {
 
 const CACHE_LIMIT = 10_000;
 
+/** A root-signature verdict and the certificate it is about, copied (callers may reuse arrays). */
+interface Verified extends Certificate {
+  /** toHex(publicKey), once: every identity of this certificate carries it. */
+  id: string;
+  verdict: Promise<boolean>;
+  /** The verdict once known, so a repeat certificate costs no promise at all. */
+  settled: boolean | undefined;
+}
+
+function sameCertificate(v: Verified, c: Certificate): boolean {
+  return (
+    v.org === c.org &&
+    v.role === c.role &&
+    v.notBefore === c.notBefore &&
+    v.notAfter === c.notAfter &&
+    v.serial === c.serial &&
+    equalBytes(v.signature, c.signature) &&
+    equalBytes(v.publicKey, c.publicKey)
+  );
+}
+
+/**
+ * A small number from the signature's first bytes: signatures are all
+ * but unique per certificate, so this spreads the cache's buckets without
+ * building a key; the bucket's entries are then compared field by field.
+ */
+function bucketOf(signature: Uint8Array): number {
+  return (
+    ((signature[0]! | (signature[1]! << 8) | (signature[2]! << 16)) ^ (signature[63]! << 22)) >>> 0
+  );
+}
+
 /**
  * The membership service of one channel: org roots in, verified identities
  * out. Root signatures are checked once per distinct certificate and cached
@@ -40,7 +72,8 @@ const CACHE_LIMIT = 10_000;
 export class Msp {
   readonly #roots: Map<string, Uint8Array>;
   readonly #backend: Ed25519Backend | undefined;
-  readonly #verified = new Map<string, Promise<boolean>>();
+  readonly #verified = new Map<number, Verified[]>();
+  #cached = 0;
 
   constructor(options: { orgs: readonly OrgRoot[]; backend?: Ed25519Backend }) {
     this.#roots = new Map(options.orgs.map((o) => [o.name, o.rootKey]));
@@ -56,6 +89,26 @@ export class Msp {
   }
 
   async identify(cert: Certificate, options: IdentifyOptions): Promise<Identity> {
+    const entry = this.#check(cert, options);
+    if (!(entry.settled ?? (await entry.verdict))) throw badSignature(cert);
+    return identityOf(cert, entry);
+  }
+
+  /**
+   * `identify` without waiting, for the certificates seen before (a
+   * channel's orderers and peers, over and over): the identity, or the same
+   * MembershipError `identify` throws, once the root signature's verdict is
+   * known; undefined while it is not (then call `identify`).
+   */
+  identifyKnown(cert: Certificate, options: IdentifyOptions): Identity | undefined {
+    const entry = this.#check(cert, options);
+    if (entry.settled === undefined) return undefined;
+    if (!entry.settled) throw badSignature(cert);
+    return identityOf(cert, entry);
+  }
+
+  /** Everything but the root signature's verdict, which the returned entry holds. */
+  #check(cert: Certificate, options: IdentifyOptions): Verified {
     const root = this.#roots.get(cert.org);
     if (!root) throw new MembershipError('CERT_UNKNOWN_ORG', `unknown organisation ${cert.org}`);
     if (options.org !== undefined && cert.org !== options.org) {
@@ -82,36 +135,57 @@ export class Msp {
     if (options.at > cert.notAfter) {
       throw new MembershipError('CERT_EXPIRED', `certificate serial ${cert.serial} expired`);
     }
-    if (!(await this.#rootSigned(cert, root))) {
-      throw new MembershipError(
-        'CERT_BAD_SIGNATURE',
-        `certificate not signed by the ${cert.org} root`,
-      );
-    }
-    return {
-      org: cert.org,
-      role: cert.role,
-      publicKey: cert.publicKey,
-      id: toHex(cert.publicKey),
-      cert,
-    };
+    return this.#rootSigned(cert, root);
   }
 
-  #rootSigned(cert: Certificate, root: Uint8Array): Promise<boolean> {
-    // Every field, verbatim: a cheaper exact key than hashing the re-encoded certificate.
-    const key = `${cert.org}|${cert.role}|${toHex(cert.publicKey)}|${cert.notBefore}|${cert.notAfter}|${cert.serial}|${toHex(cert.signature)}`;
-    let verdict = this.#verified.get(key);
-    if (!verdict) {
-      if (this.#verified.size >= CACHE_LIMIT) this.#verified.clear();
-      verdict = verifyDomain({
+  #rootSigned(cert: Certificate, root: Uint8Array): Verified {
+    const bucket = bucketOf(cert.signature);
+    const entries = this.#verified.get(bucket);
+    if (entries) for (const v of entries) if (sameCertificate(v, cert)) return v;
+    if (this.#cached >= CACHE_LIMIT) {
+      this.#verified.clear();
+      this.#cached = 0;
+    }
+    const v: Verified = {
+      org: cert.org,
+      role: cert.role,
+      // Copies, plain: a Buffer's slice would be a view its owner could change.
+      publicKey: new Uint8Array(cert.publicKey),
+      notBefore: cert.notBefore,
+      notAfter: cert.notAfter,
+      serial: cert.serial,
+      signature: new Uint8Array(cert.signature),
+      id: toHex(cert.publicKey),
+      verdict: verifyDomain({
         publicKey: root,
         domain: 'cert',
         bytes: certificateBodyBytes(cert),
         signature: cert.signature,
         backend: this.#backend,
-      });
-      this.#verified.set(key, verdict);
-    }
-    return verdict;
+      }),
+      settled: undefined,
+    };
+    v.verdict.then(
+      (ok) => {
+        v.settled = ok;
+      },
+      // A verdict that rejects reaches identify's caller, who awaits it; here it is only not settled.
+      () => {},
+    );
+    if (entries && this.#verified.get(bucket) === entries) entries.push(v);
+    else this.#verified.set(bucket, [v]);
+    this.#cached++;
+    return v;
   }
+}
+
+function badSignature(cert: Certificate): MembershipError {
+  return new MembershipError(
+    'CERT_BAD_SIGNATURE',
+    `certificate not signed by the ${cert.org} root`,
+  );
+}
+
+function identityOf(cert: Certificate, entry: Verified): Identity {
+  return { org: cert.org, role: cert.role, publicKey: cert.publicKey, id: entry.id, cert };
 }

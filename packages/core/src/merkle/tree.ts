@@ -8,19 +8,35 @@ const NODE_PREFIX = 0x01;
 /** MTH({}) of RFC 6962: the hash of the empty string. */
 export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
 
+/**
+ * Where prefixed leaves and node pairs are assembled before hashing: a
+ * block's tree hashes two buffers per envelope, which need not each be
+ * allocated (the hash reads its input and keeps none of it).
+ */
+let prefixed = new Uint8Array(1 + 2 * 32);
+
+function hashPrefixed(prefix: number, a: Uint8Array, b?: Uint8Array): Uint8Array {
+  const length = 1 + a.length + (b?.length ?? 0);
+  // Unusually long input gets a buffer of its own, so none is kept around.
+  const buf =
+    length <= 1024 ? (prefixed.length >= length ? prefixed : grow(length)) : new Uint8Array(length);
+  buf[0] = prefix;
+  buf.set(a, 1);
+  if (b) buf.set(b, 1 + a.length);
+  return sha256(buf.subarray(0, length));
+}
+
+function grow(length: number): Uint8Array {
+  prefixed = new Uint8Array(length);
+  return prefixed;
+}
+
 export function leafHash(data: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(1 + data.length);
-  buf[0] = LEAF_PREFIX;
-  buf.set(data, 1);
-  return sha256(buf);
+  return hashPrefixed(LEAF_PREFIX, data);
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(1 + left.length + right.length);
-  buf[0] = NODE_PREFIX;
-  buf.set(left, 1);
-  buf.set(right, 1 + left.length);
-  return sha256(buf);
+  return hashPrefixed(NODE_PREFIX, left, right);
 }
 
 /**

@@ -7,7 +7,10 @@ import {
   encodeHeader,
   envelopeHash,
 } from '../block/block.js';
-import { encodeSignaturesDirect } from '../block/header-encoding.js';
+import {
+  encodeHeaderAndSignaturesDirect,
+  encodeSignaturesDirect,
+} from '../block/header-encoding.js';
 import { concatBytes } from '../bytes.js';
 import {
   type Attestation,
@@ -230,6 +233,13 @@ const SIGNATURES_KEY = encode('signatures');
  * The keys data < header < signatures are in canonical order.
  */
 export function encodeLightHeader(h: LightHeader): Uint8Array {
+  const direct = encodeHeaderAndSignaturesDirect(
+    HEADER_ONLY_PREFIX,
+    h.header,
+    SIGNATURES_KEY,
+    h.signatures,
+  );
+  if (direct) return direct;
   const signatures =
     encodeSignaturesDirect(h.signatures) ??
     encode(h.signatures.map((s) => ({ signer: s.signer, signature: s.signature })));

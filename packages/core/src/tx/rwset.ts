@@ -1,5 +1,5 @@
 import { sha256 } from '../crypto/hash.js';
-import { type CborValue, encode } from '../encoding/cbor.js';
+import { type CborValue, withEncoding } from '../encoding/cbor.js';
 import { readArray, readBytes, readRecord, readString, readUint } from '../encoding/fields.js';
 
 /** Where a state value was last written: (block number, tx index), as in Fabric. */
@@ -78,5 +78,5 @@ export function readRWSet(value: unknown, what = 'rwset'): RWSet {
 }
 
 export function rwsetHash(s: RWSet): Uint8Array {
-  return sha256(encode(rwsetToCbor(s)));
+  return withEncoding(rwsetToCbor(s), sha256);
 }

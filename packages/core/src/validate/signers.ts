@@ -23,7 +23,9 @@ async function check(
 ): Promise<SignerCheck> {
   let identity: Identity;
   try {
-    identity = await channel.msp.identify(cert, identify);
+    // A certificate seen before (peers' endorsements, returning clients) needs no wait.
+    identity =
+      channel.msp.identifyKnown(cert, identify) ?? (await channel.msp.identify(cert, identify));
   } catch (err) {
     if (err instanceof MembershipError) return { ok: false, reason: 'membership', error: err };
     throw err;

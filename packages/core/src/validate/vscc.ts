@@ -1,4 +1,4 @@
-import { equalBytes, toHex } from '../bytes.js';
+import { toHex } from '../bytes.js';
 import { type Channel, satisfies } from '../config/channel.js';
 import type { Ed25519Backend } from '../crypto/ed25519.js';
 import { verifyDomain } from '../crypto/signing.js';
@@ -11,7 +11,7 @@ import {
   checkOwners,
   checkSpendInputs,
   FabcoinError,
-  fabcoinWrites,
+  fabcoinWritesMatch,
 } from '../fabcoin/rules.js';
 import type { Certificate } from '../identity/certificate.js';
 import { type IdentifyOptions, type Identity, MembershipError } from '../identity/msp.js';
@@ -19,7 +19,7 @@ import { endorsementPayload } from '../tx/endorsement.js';
 import { type ParsedTx, parseTx } from '../tx/envelope.js';
 import type { RWSet } from '../tx/rwset.js';
 import { TxCode } from './codes.js';
-import { checkCreator, checkEndorsement } from './signers.js';
+import { checkCreator, checkEndorsement, type SignerCheck } from './signers.js';
 import type { VersionedValue } from './state.js';
 
 export interface TxCheckContext {
@@ -75,6 +75,12 @@ async function identifyOrNull(
   }
 }
 
+const early = (code: TxCode): TxCheck => ({ code, txidRecorded: false, signerKeys: [] });
+
+function recorded(code: TxCode, tx: CheckedTx, signerKeys: ReadonlySet<string>): TxCheck {
+  return { code, tx, txidRecorded: true, signerKeys: [...signerKeys] };
+}
+
 /**
  * Everything about one transaction that needs no ledger state: decoding,
  * creator, signatures, endorsement policy, rw-set shape and the Fabcoin
@@ -86,35 +92,31 @@ export async function checkTx(bytes: Uint8Array, ctx: TxCheckContext): Promise<T
   try {
     tx = parseTx(bytes);
   } catch (err) {
-    if (err instanceof CodecError)
-      return { code: TxCode.BAD_PAYLOAD, txidRecorded: false, signerKeys: [] };
+    if (err instanceof CodecError) return early(TxCode.BAD_PAYLOAD);
     throw err;
   }
-  const early = (code: TxCode): TxCheck => ({ code, txidRecorded: false, signerKeys: [] });
   const { proposal, envelope } = tx;
   if (proposal.channel !== channel.config.channel) return early(TxCode.BAD_PAYLOAD);
   const sp = envelope.signedProposal;
   const payload = endorsementPayload(tx.proposalHash, tx.rwsetHash);
-  const [creatorCheck, authOk, endorsers] = await Promise.all([
+  // Every signature at once, in one list: creator, then auth, then endorsements.
+  const checks: Promise<SignerCheck | boolean>[] = [
     checkCreator({ channel, creator: proposal.creator, signedProposal: sp, at, backend }),
-    Promise.all(
-      sp.auth.map((a) =>
-        verifyDomain({
-          publicKey: a.publicKey,
-          domain: 'fabcoin-auth',
-          bytes: sp.proposal,
-          signature: a.signature,
-          backend,
-        }),
-      ),
-    ),
-    Promise.all(
-      envelope.endorsements.map(async (endorsement) => {
-        const c = await checkEndorsement({ channel, endorsement, payload, at, backend });
-        return c.ok ? c.identity : null;
+  ];
+  for (const a of sp.auth)
+    checks.push(
+      verifyDomain({
+        publicKey: a.publicKey,
+        domain: 'fabcoin-auth',
+        bytes: sp.proposal,
+        signature: a.signature,
+        backend,
       }),
-    ),
-  ]);
+    );
+  for (const endorsement of envelope.endorsements)
+    checks.push(checkEndorsement({ channel, endorsement, payload, at, backend }));
+  const verdicts = await Promise.all(checks);
+  const creatorCheck = verdicts[0] as SignerCheck;
   if (!creatorCheck.ok && creatorCheck.reason === 'membership')
     return early(TxCode.UNKNOWN_CREATOR);
   if (!creatorCheck.ok) return early(TxCode.BAD_CREATOR_SIGNATURE);
@@ -122,38 +124,43 @@ export async function checkTx(bytes: Uint8Array, ctx: TxCheckContext): Promise<T
 
   const signerKeys = new Set([creator.id]);
   const checked = checkedTx(tx);
-  const result = (code: TxCode): TxCheck => ({
-    code,
-    tx: checked,
-    txidRecorded: true,
-    signerKeys: [...signerKeys],
-  });
-  if (endorsers.length === 0 || endorsers.some((e) => e === null))
-    return result(TxCode.BAD_ENDORSEMENT);
-  if (!satisfies(channel.policies.endorsement, endorsers as Identity[])) {
-    return result(TxCode.ENDORSEMENT_POLICY_FAILURE);
+  const endorsers: Identity[] = [];
+  for (let i = 1 + sp.auth.length; i < verdicts.length; i++) {
+    const c = verdicts[i] as SignerCheck;
+    if (!c.ok) return recorded(TxCode.BAD_ENDORSEMENT, checked, signerKeys);
+    endorsers.push(c.identity);
   }
-  for (const [i, a] of sp.auth.entries()) {
-    const key = toHex(a.publicKey);
-    if (!authOk[i] || signerKeys.has(key)) return result(TxCode.FABCOIN_INVALID);
+  if (endorsers.length === 0) return recorded(TxCode.BAD_ENDORSEMENT, checked, signerKeys);
+  if (!satisfies(channel.policies.endorsement, endorsers)) {
+    return recorded(TxCode.ENDORSEMENT_POLICY_FAILURE, checked, signerKeys);
+  }
+  for (let i = 0; i < sp.auth.length; i++) {
+    const key = toHex(sp.auth[i]!.publicKey);
+    if (!verdicts[1 + i] || signerKeys.has(key))
+      return recorded(TxCode.FABCOIN_INVALID, checked, signerKeys);
     signerKeys.add(key);
   }
   try {
-    await checkRequestShape(tx, channel, at, signerKeys);
+    const pending = checkRequestShape(tx, channel, at, signerKeys);
+    if (pending) await pending;
   } catch (err) {
-    if (err instanceof FabcoinError) return result(TxCode.FABCOIN_INVALID);
+    if (err instanceof FabcoinError) return recorded(TxCode.FABCOIN_INVALID, checked, signerKeys);
     throw err;
   }
-  return result(TxCode.VALID);
+  return recorded(TxCode.VALID, checked, signerKeys);
 }
 
-/** The rw-set is exactly what the chaincode makes, and the stateless Fabcoin rules hold. */
-async function checkRequestShape(
+/**
+ * The rw-set is exactly what the chaincode makes, and the stateless Fabcoin
+ * rules hold. Synchronous but for a mint, whose central banks' certificates
+ * may still need their verdicts (then the returned promise settles it).
+ */
+function checkRequestShape(
   tx: ParsedTx,
   channel: Channel,
   at: number,
   signerKeys: ReadonlySet<string>,
-): Promise<void> {
+): Promise<void> | undefined {
   const { request } = tx.proposal;
   const { rwset } = tx.envelope;
   checkOutputs(request.outputs);
@@ -165,24 +172,19 @@ async function checkRequestShape(
     ) {
       throw new FabcoinError('FABCOIN_RWSET', 'read set does not match the spend inputs');
     }
-  } else {
-    if (rwset.reads.length > 0) throw new FabcoinError('FABCOIN_RWSET', 'a mint reads nothing');
-    await checkMintAuthority(request.inputs, channel, at, signerKeys);
+    checkWrites(tx);
+    return undefined;
   }
-  // Reads were matched to the inputs above (their versions are MVCC's business),
-  // so the rw-set is the chaincode's exactly when the writes are.
-  const expected = fabcoinWrites(tx.txid, request);
-  const writes = rwset.writes;
-  if (
-    writes.length !== expected.length ||
-    expected.some((w, i) => {
-      const got = writes[i]!;
-      if (got.key !== w.key) return true;
-      return w.value === null || got.value === null
-        ? w.value !== got.value
-        : !equalBytes(w.value, got.value);
-    })
-  ) {
+  if (rwset.reads.length > 0) throw new FabcoinError('FABCOIN_RWSET', 'a mint reads nothing');
+  return checkMintAuthority(request.inputs, channel, at, signerKeys).then(() => checkWrites(tx));
+}
+
+/**
+ * Reads were matched to the inputs (their versions are MVCC's business),
+ * so the rw-set is the chaincode's exactly when the writes are.
+ */
+function checkWrites(tx: ParsedTx): void {
+  if (!fabcoinWritesMatch(tx.txid, tx.proposal.request, tx.envelope.rwset.writes)) {
     throw new FabcoinError('FABCOIN_RWSET', 'rw-set is not what the Fabcoin chaincode writes');
   }
 }

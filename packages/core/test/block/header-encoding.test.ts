@@ -5,13 +5,16 @@ import { assert, describe, it } from '@weft/test/harness';
 import * as fc from 'fast-check';
 import {
   type BlockHeader,
+  blockHash,
+  blockToCbor,
   encodeBlock,
   encodeHeader,
   headerToCbor,
 } from '../../src/block/block.js';
 import { encodeHeaderDirect, encodeSignaturesDirect } from '../../src/block/header-encoding.js';
 import { toHex } from '../../src/bytes.js';
-import { encode } from '../../src/encoding/cbor.js';
+import { sha256 } from '../../src/crypto/hash.js';
+import { encodeGeneric } from '../../src/encoding/cbor.js';
 import { CodecError } from '../../src/errors.js';
 import { encodeLightHeader } from '../../src/protocol/light.js';
 
@@ -32,7 +35,15 @@ const headerArb: fc.Arbitrary<BlockHeader> = fc.record({
   lastConfig: uint,
   timestamp: uint,
 });
-const generic = (h: BlockHeader) => toHex(encode(headerToCbor(h)));
+const plainHeader: BlockHeader = {
+  channel: 'weft',
+  number: 7,
+  previousHash: new Uint8Array(32).fill(1),
+  dataHash: new Uint8Array(32).fill(2),
+  lastConfig: 0,
+  timestamp: 1_767_225_600_000,
+};
+const generic = (h: BlockHeader) => toHex(encodeGeneric(headerToCbor(h)));
 
 describe('block/header-encoding: direct canonical header bytes', () => {
   it('writes exactly what the generic encoder writes', () => {
@@ -50,14 +61,7 @@ describe('block/header-encoding: direct canonical header bytes', () => {
   });
 
   it('takes the plain case directly and leaves the rest to the generic encoder', () => {
-    const h: BlockHeader = {
-      channel: 'weft',
-      number: 7,
-      previousHash: new Uint8Array(32).fill(1),
-      dataHash: new Uint8Array(32).fill(2),
-      lastConfig: 0,
-      timestamp: 1_767_225_600_000,
-    };
+    const h = plainHeader;
     assert.isDefined(encodeHeaderDirect(h));
     assert.isUndefined(encodeHeaderDirect({ ...h, channel: 'chaîne' }));
     assert.equal(
@@ -92,11 +96,39 @@ describe('block/header-encoding: direct canonical header bytes', () => {
     });
     fc.assert(
       fc.property(headerArb, fc.array(sig, { maxLength: 30 }), (header, signatures) => {
-        const expected = encodeBlock({ header, data: [], signatures });
+        const expected = encodeGeneric(blockToCbor({ header, data: [], signatures }));
         assert.equal(toHex(encodeLightHeader({ header, signatures })), toHex(expected));
-        assert.equal(toHex(encodeSignaturesDirect(signatures)!), toHex(encode(signatures)));
+        assert.equal(
+          toHex(encodeSignaturesDirect(signatures)!),
+          toHex(encodeGeneric(signatures.map((x) => ({ ...x })))),
+        );
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('hashes the header it would encode (written in scratch space, never allocated)', () => {
+    fc.assert(
+      fc.property(headerArb, (h) => {
+        assert.equal(toHex(blockHash(h)), toHex(sha256(encodeGeneric(headerToCbor(h)))));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('writes light headers far larger than its scratch space, and smaller ones after', () => {
+    const header = plainHeader;
+    const huge = Array.from({ length: 64 }, (_, i) => ({
+      signer: new Uint8Array(32).fill(i),
+      signature: new Uint8Array(1500).fill(255 - i),
+    }));
+    for (const signatures of [huge, huge.slice(0, 1), huge, []]) {
+      const expected = encodeBlock({ header, data: [], signatures });
+      assert.equal(
+        toHex(encodeLightHeader({ header, signatures })),
+        toHex(encodeGeneric(blockToCbor({ header, data: [], signatures }))),
+      );
+      assert.equal(toHex(encodeLightHeader({ header, signatures })), toHex(expected));
+    }
   });
 });

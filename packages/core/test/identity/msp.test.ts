@@ -100,4 +100,53 @@ describe('identity: certificates and the MSP', () => {
     assert.deepEqual(decodeCertificate(bytes), cert);
     throwsWithCode(() => decodeCertificate(bytes.slice(0, -1)), 'CODEC_MALFORMED');
   });
+
+  it('identifyKnown waits for nothing once a verdict is known, and answers as identify does', async () => {
+    const fresh = new Msp({ orgs: [{ name: 'Org1', rootKey: root1.publicKey }] });
+    const c = await issueCertificate(root1, { ...body, serial: 41 });
+    // Not yet verified: no answer without waiting.
+    assert.isUndefined(fresh.identifyKnown(c, { at: T }));
+    const viaAsync = await fresh.identify(c, { at: T, roles: ['peer'] });
+    const known = fresh.identifyKnown(c, { at: T, roles: ['peer'] });
+    assert.deepEqual(known, viaAsync);
+    // The checks that need no signature still run every time, with identify's codes.
+    throwsWithCode(() => fresh.identifyKnown(c, { at: T + 1001 }), 'CERT_EXPIRED');
+    throwsWithCode(() => fresh.identifyKnown(c, { at: T, roles: ['client'] }), 'CERT_WRONG_ROLE');
+    throwsWithCode(() => fresh.identifyKnown(c, { at: T, org: 'Org2' }), 'CERT_WRONG_ORG');
+    // A known bad signature is known too.
+    const forged = { ...c, signature: c.signature.slice() };
+    forged.signature[5]! ^= 1;
+    await rejectsWithCode(() => fresh.identify(forged, { at: T }), 'CERT_BAD_SIGNATURE');
+    throwsWithCode(() => fresh.identifyKnown(forged, { at: T }), 'CERT_BAD_SIGNATURE');
+  });
+
+  it('a verdict is for the certificate as it was: changing a cached object in place is noticed', async () => {
+    const fresh = new Msp({ orgs: [{ name: 'Org1', rootKey: root1.publicKey }] });
+    const c = await issueCertificate(root1, { ...body, serial: 42 });
+    await fresh.identify(c, { at: T });
+    c.publicKey = c.publicKey.slice();
+    c.publicKey[0]! ^= 1;
+    await rejectsWithCode(() => fresh.identify(c, { at: T }), 'CERT_BAD_SIGNATURE');
+    c.publicKey[0]! ^= 1;
+    await fresh.identify(c, { at: T });
+    c.signature[63]! ^= 1;
+    await rejectsWithCode(() => fresh.identify(c, { at: T }), 'CERT_BAD_SIGNATURE');
+  });
+
+  it('certificates whose signatures share the cache bucket keep their own verdicts', async () => {
+    const fresh = new Msp({ orgs: [{ name: 'Org1', rootKey: root1.publicKey }] });
+    const good = await issueCertificate(root1, { ...body, serial: 43 });
+    // Same first bytes and last byte (the bucket), different signatures: all forgeries.
+    const twins = Array.from({ length: 5 }, (_, i) => {
+      const signature = good.signature.slice();
+      signature[10]! ^= i + 1;
+      return { ...good, signature };
+    });
+    for (const twin of twins)
+      await rejectsWithCode(() => fresh.identify(twin, { at: T }), 'CERT_BAD_SIGNATURE');
+    const who = await fresh.identify(good, { at: T });
+    assert.equal(who.org, 'Org1');
+    for (const twin of twins)
+      throwsWithCode(() => fresh.identifyKnown(twin, { at: T }), 'CERT_BAD_SIGNATURE');
+  });
 });

@@ -275,4 +275,16 @@ describe('merkle: properties', () => {
       { numRuns: 150 },
     );
   });
+
+  it('leaf and node hashes are H(prefix || data) for inputs of every size', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 2100 }), fc.uint8Array({ maxLength: 70 }), (a, b) => {
+        assert.equal(toHex(leafHash(a)), toHex(sha256(concatBytes(Uint8Array.of(0), a))));
+        assert.equal(toHex(nodeHash(a, b)), toHex(sha256(concatBytes(Uint8Array.of(1), a, b))));
+        // Interleaved, so one hash's input never leaks into the next.
+        assert.equal(toHex(leafHash(b)), toHex(sha256(concatBytes(Uint8Array.of(0), b))));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -69,14 +69,14 @@ export async function verifyNextHeader(o: {
   verifyHeader?: HeaderVerifier;
 }): Promise<void> {
   const expected = o.previous.number + 1;
-  const fail = (reason: string, message: string, cause?: unknown) =>
-    new VerificationError('LIGHT_BAD_HEADER', o.node, `header ${expected}: ${message}`, {
-      reason,
-      cause,
-    });
   const { header, signatures } = o.h;
   if (header.number !== expected)
-    throw fail('LIGHT_OUT_OF_SEQUENCE', `got header ${header.number} instead`);
+    throw badHeader(
+      o.node,
+      expected,
+      'LIGHT_OUT_OF_SEQUENCE',
+      `got header ${header.number} instead`,
+    );
   try {
     await (o.verifyHeader ?? verifyHeader)({
       header,
@@ -88,7 +88,7 @@ export async function verifyNextHeader(o: {
     });
   } catch (err) {
     if (!(err instanceof BlockError)) throw err;
-    throw fail(err.code, err.message, err);
+    throw badHeader(o.node, expected, err.code, err.message, err);
   }
   // Config blocks after genesis (a new orderer set) are produced by no Weft
   // orderer yet, so later headers could not be judged under the config in
@@ -99,6 +99,20 @@ export async function verifyNextHeader(o: {
       'LIGHT_CONFIG_UNSUPPORTED',
       `block ${header.number} names config block ${header.lastConfig}; config updates are not supported yet`,
     );
+}
+
+/** A module function rather than a closure: it would be made for every header. */
+function badHeader(
+  node: string,
+  expected: number,
+  reason: string,
+  message: string,
+  cause?: unknown,
+): VerificationError {
+  return new VerificationError('LIGHT_BAD_HEADER', node, `header ${expected}: ${message}`, {
+    reason,
+    cause,
+  });
 }
 
 /**
