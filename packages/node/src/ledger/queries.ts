@@ -81,6 +81,12 @@ export interface CoinPage {
 
 export const MAX_COIN_PAGE = 1000;
 
+/** The most block heads one getBlockHeads reads (a light `headers` request asks for at most 1000). */
+export const MAX_HEAD_RANGE = 1000;
+
+const metaWhat = (number: number) => `block ${number} (table numbers)`;
+const headWhat = (number: number) => `block ${number} (table blocks)`;
+
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Read side of a channel ledger; every value from disk is decoded strictly. */
@@ -121,18 +127,49 @@ export class LedgerQueries {
     return { number, hash, block, codes, commitHash };
   }
 
+  /**
+   * The heads of blocks `from`, `from + 1`, ... up to `count` of them, each
+   * checked as getBlockHead checks one, in one read per table (a header
+   * sync reads ranges). Stops before the first block this ledger lacks.
+   */
+  async getBlockHeads(from: number, count: number): Promise<StoredBlockHead[]> {
+    if (!Number.isSafeInteger(count) || count < 0 || count > MAX_HEAD_RANGE) {
+      throw new LedgerError('LEDGER_BAD_QUERY', `count must be 0..${MAX_HEAD_RANGE}`);
+    }
+    if (!Number.isSafeInteger(from) || from < 0) return [];
+    const length = Math.min(count, Number.MAX_SAFE_INTEGER - from + 1);
+    const numbers = Array.from({ length }, (_, i) => from + i);
+    const keys = numbers.map(u64);
+    const what = `blocks ${from}.. (tables numbers, blocks)`;
+    const [metas, heads] = await guardRead(this.channel, what, () =>
+      Promise.all([this.tables.numbers.getMany(keys), this.tables.blocks.getMany(keys)]),
+    );
+    const out: StoredBlockHead[] = [];
+    for (const [i, number] of numbers.entries()) {
+      const found = this.#checkHead(number, metas[i], heads[i]);
+      if (!found) break;
+      out.push({ number, hash: found.meta.hash, ...found.head });
+    }
+    return out;
+  }
+
   /** The `numbers` and `blocks` rows of block `number`, the head checked against its hash. */
   async #readHead(number: number) {
     if (!Number.isSafeInteger(number) || number < 0) return undefined;
     const ch = this.channel;
     const key = u64(number);
-    const metaWhat = `block ${number} (table numbers)`;
-    const metaBytes = await guardRead(ch, metaWhat, () => this.tables.numbers.get(key));
-    const what = `block ${number} (table blocks)`;
-    const stored = await guardRead(ch, what, () => this.tables.blocks.get(key));
+    const metaBytes = await guardRead(ch, metaWhat(number), () => this.tables.numbers.get(key));
+    const stored = await guardRead(ch, headWhat(number), () => this.tables.blocks.get(key));
+    return this.#checkHead(number, metaBytes, stored);
+  }
+
+  /** Decodes block `number`'s two rows (both or neither must exist) and checks them together. */
+  #checkHead(number: number, metaBytes: Uint8Array | undefined, stored: Uint8Array | undefined) {
+    const ch = this.channel;
+    const what = headWhat(number);
     if (!metaBytes && !stored) return undefined;
-    if (!metaBytes || !stored) throw corrupt(ch, metaBytes ? what : metaWhat, 'missing');
-    const meta = guardDecode(ch, metaWhat, () => decodeBlockMeta(asView(metaBytes)));
+    if (!metaBytes || !stored) throw corrupt(ch, metaBytes ? what : metaWhat(number), 'missing');
+    const meta = guardDecode(ch, metaWhat(number), () => decodeBlockMeta(asView(metaBytes)));
     const head = guardDecode(ch, what, () => decodeBlockHead(asView(stored)));
     if (head.header.number !== number || !equalBytes(blockHash(head.header), meta.hash)) {
       throw corrupt(ch, what, 'does not match its hash in table numbers');

@@ -14,6 +14,7 @@ import {
   WeftError,
 } from '@weft/core';
 import type { ChannelLedger } from '../ledger/index.js';
+import type { LedgerQueries } from '../ledger/queries.js';
 import type { RpcContext, RpcHandler } from '../net/index.js';
 import type { HandlerContext } from './handlers.js';
 
@@ -49,6 +50,40 @@ function lightTx({ envelope, block, index, treeSize, proof, codes }: LightTx): L
   return { envelope, block, index, treeSize, proof, codes };
 }
 
+/** Heads read per ledger read: a few reads per request (at most 1000 headers), each well bounded. */
+const HEAD_CHUNK = 256;
+
+/**
+ * Encoded headers `from`..`end - 1`, read a chunk at a time with the next
+ * chunk read while this one is sent (so the sender rarely waits on disk and
+ * can put many headers in one write). Stops at the first missing block or
+ * when the caller leaves.
+ */
+export async function* headerFrames(
+  ledger: LedgerQueries,
+  options: { from: number; end: number; signal: AbortSignal; chunk?: number },
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const { from, end, signal, chunk = HEAD_CHUNK } = options;
+  const read = (n: number) => {
+    const p = ledger.getBlockHeads(n, Math.min(chunk, end - n));
+    // Left unawaited when the caller leaves mid-chunk: its failure then goes nowhere.
+    p.catch(() => {});
+    return p;
+  };
+  let n = from;
+  let next = n < end ? read(n) : undefined;
+  while (next && !signal.aborted) {
+    const heads = await next;
+    n += heads.length;
+    // A short chunk ended at a missing block: nothing after it is read.
+    next = heads.length === chunk && n < end ? read(n) : undefined;
+    for (const head of heads) {
+      if (signal.aborted) return;
+      yield encodeLightHeader(head);
+    }
+  }
+}
+
 /**
  * The `/weft/light/1.0.0` handler (access 'public'; formats in core's
  * protocol/light.ts): headers stream one frame per header from `from`,
@@ -67,13 +102,7 @@ export function lightHandler(h: HandlerContext): RpcHandler {
       case 'headers': {
         const { from } = request;
         const end = Math.min(from + request.count, ledger.info().height);
-        return (async function* () {
-          for (let n = from; n < end && !ctx.signal.aborted; n++) {
-            const head = await ledger.getBlockHead(n);
-            if (!head) return;
-            yield encodeLightHeader(head);
-          }
-        })();
+        return headerFrames(ledger, { from, end, signal: ctx.signal });
       }
       case 'block': {
         const stored = await ledger.getBlock(request.number);

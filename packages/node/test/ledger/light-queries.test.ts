@@ -13,7 +13,8 @@ import {
 } from '@weft/core';
 import { assert, describe, it, rejectsWithCode } from '@weft/test/harness';
 import { ChannelLedger, MAX_COIN_PAGE, openNodeDatabase } from '../../src/ledger/index.js';
-import { envelopeKey } from '../../src/ledger/keys.js';
+import { envelopeKey, u64 } from '../../src/ledger/keys.js';
+import { MAX_HEAD_RANGE } from '../../src/ledger/queries.js';
 import { buildFixture, commitBlocks, replay } from './fixture.js';
 
 const f = await buildFixture();
@@ -56,6 +57,52 @@ describe('ledger: light-client queries', () => {
     for (const n of [f.blocks.length, -1, 1.5, Number.NaN, 2 ** 53]) {
       assert.isUndefined(await ledger.getBlockHead(n), String(n));
     }
+  });
+
+  it('getBlockHeads of any range is getBlockHead of each block, up to the head', async () => {
+    const { ledger } = await committedLedger();
+    const n = f.blocks.length;
+    for (let from = 0; from <= n + 1; from++) {
+      for (let count = 0; count <= n + 2; count++) {
+        const one: unknown[] = [];
+        for (let b = from; b < from + count; b++) {
+          const head = await ledger.getBlockHead(b);
+          if (!head) break;
+          one.push(head);
+        }
+        assert.deepEqual(await ledger.getBlockHeads(from, count), one, `${from}+${count}`);
+      }
+    }
+    assert.lengthOf(await ledger.getBlockHeads(1, MAX_HEAD_RANGE), n - 1);
+    for (const from of [-1, 1.5, Number.NaN, 2 ** 53]) {
+      assert.deepEqual(await ledger.getBlockHeads(from, 2), [], String(from));
+    }
+    for (const count of [-1, 1.5, Number.NaN, MAX_HEAD_RANGE + 1]) {
+      await rejectsWithCode(() => ledger.getBlockHeads(0, count), 'LEDGER_BAD_QUERY');
+    }
+  });
+
+  it('getBlockHeads stops before a missing block and refuses half a block or a damaged head', async () => {
+    const { db, ledger } = await committedLedger();
+    const row = (table: string, n: number) => concatBytes(utf8(`!ledger!!weft!!${table}!`), u64(n));
+    const numbers2 = await db.get(row('numbers', 2));
+    const blocks2 = await db.get(row('blocks', 2));
+    await db.del(row('numbers', 2));
+    await db.del(row('blocks', 2));
+    assert.deepEqual(
+      (await ledger.getBlockHeads(0, 4)).map((h) => h.number),
+      [0, 1],
+    );
+    // One of the two rows alone is damage, as it is for getBlockHead.
+    await db.put(row('blocks', 2), blocks2!);
+    await rejectsWithCode(() => ledger.getBlockHeads(1, 2), 'LEDGER_CORRUPT');
+    await rejectsWithCode(() => ledger.getBlockHead(2), 'LEDGER_CORRUPT');
+    await db.put(row('numbers', 2), numbers2!);
+    assert.lengthOf(await ledger.getBlockHeads(0, 4), 4);
+    // Block 3's head stored under block 2: it does not hash to block 2's hash.
+    await db.put(row('blocks', 2), (await db.get(row('blocks', 3)))!);
+    await rejectsWithCode(() => ledger.getBlockHeads(0, 4), 'LEDGER_CORRUPT');
+    assert.lengthOf(await ledger.getBlockHeads(0, 2), 2);
   });
 
   it('every recorded transaction has the proof core would build, reaching its dataHash', async () => {

@@ -26,6 +26,7 @@ import {
   decodeLightInfo,
   decodeLightTx,
   encodeHello,
+  encodeLightHeader,
   encodeLightRequest,
   equalBytes,
   type LightBlock,
@@ -56,6 +57,7 @@ import { after, assert, before, describe, it } from '@weft/test/harness';
 import { createLibp2p } from 'libp2p';
 import { GatewayClient } from '../../src/client/gateway-client.js';
 import { mintProposal, signFabcoinProposal } from '../../src/client/proposals.js';
+import { ChannelLedger, openNodeDatabase } from '../../src/ledger/index.js';
 import { type LoadedMember, loadMember } from '../../src/material/index.js';
 import {
   callProtocol,
@@ -63,7 +65,9 @@ import {
   type NodeHost,
   streamProtocol,
 } from '../../src/net/index.js';
+import { headerFrames } from '../../src/node/light-handler.js';
 import type { WeftNode } from '../../src/node/weft-node.js';
+import { buildFixture, commitBlocks } from '../ledger/fixture.js';
 import { HostPool, tcpAddr, wsAddr } from '../net/fixtures.js';
 import { type LocalNetwork, refusedWith, startLocalNetwork } from './local-network.js';
 
@@ -472,5 +476,61 @@ describe('/weft/light/1.0.0 on a running node, from a WebSocket light client', (
     const own = decodeLightInfo(await ask('other'));
     assert.equal(own.channel, 'other');
     assert.isAtLeast(own.height, 1);
+  });
+});
+
+describe('light headers: read from the ledger a chunk at a time', () => {
+  let ledger: ChannelLedger;
+  let expected: Uint8Array[];
+
+  before(async () => {
+    const f = await buildFixture();
+    ledger = await ChannelLedger.open({
+      db: await openNodeDatabase(),
+      channel: 'weft',
+      genesis: f.net.genesis,
+    });
+    await commitBlocks(ledger, f.net, f.blocks.slice(1));
+    expected = [];
+    for (let n = 0; n < f.blocks.length; n++) {
+      expected.push(encodeLightHeader((await ledger.getBlockHead(n))!));
+    }
+  });
+
+  async function collect(options: {
+    from: number;
+    end: number;
+    chunk: number;
+    stopAfter?: number;
+  }) {
+    const controller = new AbortController();
+    const got: Uint8Array[] = [];
+    for await (const frame of headerFrames(ledger, { ...options, signal: controller.signal })) {
+      got.push(frame);
+      if (got.length === options.stopAfter) controller.abort();
+    }
+    return got;
+  }
+
+  it('any range in any chunk size is the headers of getBlockHead, stopping at the head', async () => {
+    const n = expected.length;
+    for (let chunk = 1; chunk <= n + 1; chunk++) {
+      for (let from = 0; from <= n; from++) {
+        for (let end = from; end <= n + 2; end++) {
+          const got = await collect({ from, end, chunk });
+          assert.deepEqual(got, expected.slice(from, end), `${from}..${end} by ${chunk}`);
+        }
+      }
+    }
+  });
+
+  it('stops when the caller leaves, mid-chunk or between chunks', async () => {
+    for (const chunk of [1, 2, 3]) {
+      assert.deepEqual(
+        await collect({ from: 0, end: expected.length, chunk, stopAfter: 2 }),
+        expected.slice(0, 2),
+        `by ${chunk}`,
+      );
+    }
   });
 });
