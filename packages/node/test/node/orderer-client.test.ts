@@ -90,7 +90,12 @@ describe('OrdererClient: failover between orderers', () => {
           return (async function* () {
             let sent = 0;
             for (const block of chain.slice(from - 1)) {
-              if (sent++ === o.crashAfterBlocks) return crash(o, ctx);
+              if (sent++ === o.crashAfterBlocks) {
+                // Dies a moment after the blocks went out (frames ready at once
+                // share one write, so a crash in the same tick would take them along).
+                await new Promise((resolve) => setTimeout(resolve, 50));
+                return crash(o, ctx);
+              }
               yield encodeBlock(block);
             }
             // Then follow the head, as an orderer does, until the caller goes.
