@@ -94,13 +94,20 @@ export class CanonicalTokenizer extends Tokenizer {
   }
 
   #checkUtf8(token: Token, start: number): void {
-    // Invalid UTF-8 decodes to U+FFFD; only then is the slower exact check needed.
-    if (!(token.value as string).includes('\uFFFD')) return;
     const minor = this.#bytes[start]! & 31;
     const header = minor < 24 ? 1 : minor === 24 ? 2 : minor === 25 ? 3 : minor === 26 ? 5 : 9;
-    const payload = this.#bytes.subarray(start + header, this.pos());
+    const at = start + header;
+    const b = this.#bytes;
+    // UTF-8 decoding drops a leading byte order mark, so those bytes would
+    // decode to a value that encodes shorter: another encoding of it.
+    const bom = b[at] === 0xef && b[at + 1] === 0xbb && b[at + 2] === 0xbf && at + 3 <= this.pos();
+    // Invalid UTF-8 decodes to U+FFFD; only then is the slower exact check needed.
+    if (!bom && !(token.value as string).includes('\uFFFD')) return;
+    const payload = b.subarray(at, this.pos());
     if (!equalBytes(payload, encoder.encode(token.value as string))) {
-      throw new NonCanonicalError('text is not valid UTF-8');
+      throw new NonCanonicalError(
+        bom ? 'text starts with a byte order mark' : 'text is not valid UTF-8',
+      );
     }
   }
 }

@@ -195,6 +195,10 @@ describe('encoding/cbor: strict decoding', () => {
     ['array claiming 2^31-1 items', '9a7fffffff', 'CODEC_MALFORMED'],
     ['byte string claiming 2^64-1 bytes', '5bffffffffffffffff', 'CODEC_MALFORMED'],
     ['invalid UTF-8 in a text string', '62c328', 'CODEC_NON_CANONICAL'],
+    // UTF-8 decoding drops a leading BOM: these would decode as "" and "a".
+    ['a text string that is only a byte order mark', '63efbbbf', 'CODEC_NON_CANONICAL'],
+    ['a byte order mark leading a text string', '64efbbbf61', 'CODEC_NON_CANONICAL'],
+    ['a byte order mark leading a map key', 'a164efbbbf6101', 'CODEC_NON_CANONICAL'],
   ];
   for (const [name, hex, code] of rejected) {
     it(`rejects ${name} (${hex || 'no bytes'}) with ${code}`, () => {
@@ -202,6 +206,10 @@ describe('encoding/cbor: strict decoding', () => {
       assert.instanceOf(err, CodecError);
     });
   }
+
+  it('keeps a byte order mark that does not lead a text string', () => {
+    assert.equal(dec('6461efbbbf'), 'a\uFEFF');
+  });
 
   it('enforces the size bound before parsing', () => {
     const bytes = encode('x'.repeat(100));
