@@ -11,6 +11,7 @@ import { E2E_ORDERERS, type E2eOrderer } from './e2e-orderers.js';
 import {
   channelHeight,
   loadMembers,
+  peersCaughtUp,
   type Target,
   targetRunning,
   targetStarted,
@@ -129,6 +130,7 @@ export async function runE2eBench(o: E2eBenchOptions) {
     const count = o.rate === 'max' ? (o.txs ?? o.duration * 1000) : Math.floor(o.rate * o.duration);
     const setupStart = performance.now();
     const minted = await mintCoins(t, clients, count);
+    await peersCaughtUp(t);
     const setupSeconds = (performance.now() - setupStart) / 1000;
     log(
       `minted ${minted.coins.length} coins in ${minted.mints} mints (${round(setupSeconds, 1)} s); measuring`,

@@ -8,6 +8,7 @@ import { type LoadedMember, loadMember } from '../material/member.js';
 import type { NatsCluster } from '../orderer/index.js';
 import { NETWORK_FILE, type NetworkInfo } from '../up/dev-network.js';
 import type { RunningNetwork } from '../up/up.js';
+import { sleep } from '../util/sleep.js';
 import { findPidByArg, type Measured } from './e2e-cpu.js';
 
 /** The network a benchmark drives: its channel, material, nodes and NATS servers. */
@@ -80,6 +81,22 @@ export async function channelHeight(opsUrl: string): Promise<number | undefined>
     return h.channels?.[0]?.height;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Waits until every peer has committed as far as the furthest one. A spend
+ * is endorsed by peers of every org, so a setup mint committed only at the
+ * submitting gateway's peer would be refused elsewhere (ENDORSE_CHAINCODE).
+ */
+export async function peersCaughtUp(t: Target, timeoutMs = 60_000): Promise<void> {
+  const peers = t.nodes.filter((n) => n.roles.includes('peer'));
+  const heights = async () => Promise.all(peers.map((p) => channelHeight(p.ops)));
+  const target = Math.max(...(await heights()).map((h) => h ?? 0));
+  const deadline = Date.now() + timeoutMs;
+  while (!(await heights()).every((h) => h !== undefined && h >= target)) {
+    if (Date.now() > deadline) throw new Error(`peers did not all reach height ${target}`);
+    await sleep(100);
   }
 }
 

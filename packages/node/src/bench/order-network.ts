@@ -1,14 +1,9 @@
-import path from 'node:path';
 import type { Channel } from '@weft/core';
 import { readGenesisFile } from '../material/genesis.js';
-import { ensureNatsServer, NatsCluster } from '../orderer/index.js';
-import { devNatsPorts, type PreparedNetwork, prepareDevNetwork } from '../up/dev-network.js';
-import {
-  type NodeProcess,
-  startNodeProcess,
-  stopNodeProcess,
-  waitHealthy,
-} from '../up/supervisor.js';
+import type { NatsCluster } from '../orderer/index.js';
+import { type PreparedNetwork, prepareDevNetwork } from '../up/dev-network.js';
+import type { NodeProcess } from '../up/supervisor.js';
+import { startDevProcesses } from '../up/up.js';
 import type { Measured } from './e2e-cpu.js';
 import type { E2eOrderer } from './e2e-orderers.js';
 import { natsProcesses } from './e2e-target.js';
@@ -43,30 +38,16 @@ export async function startOrderingService(o: {
   const prepared = await prepareDevNetwork({ ...o, ordering: o.orderer });
   const channel = (await readGenesisFile(prepared.genesisFile)).channel;
   const nodes = prepared.nodes.filter((n) => n.roles.includes('orderer'));
-  const orderers: OrderingService['orderers'] = [];
-  let nats: NatsCluster | undefined;
-  const stop = async () => {
-    await Promise.all(orderers.map((n) => stopNodeProcess(n.process)));
-    await nats?.stop();
-  };
-  try {
-    if (prepared.ordering === 'jetstream') {
-      nats = await NatsCluster.start({
-        dir: path.join(path.resolve(o.dir), 'nats'),
-        ports: devNatsPorts(o.basePort),
-        binary: ensureNatsServer({ log: o.log }),
-      });
-    }
-    const logDir = path.join(path.resolve(o.dir), 'logs');
-    for (const n of nodes) {
-      const process = await startNodeProcess({ name: n.name, configFile: n.configFile, logDir });
-      orderers.push({ name: n.name, opsUrl: n.opsUrl, process });
-    }
-    await Promise.all(orderers.map((n) => waitHealthy(n.opsUrl, n.process)));
-  } catch (err) {
-    await stop();
-    throw err;
-  }
+  const { processes, nats, stop } = await startDevProcesses(prepared, {
+    dir: o.dir,
+    nodes,
+    log: o.log,
+  });
+  const orderers = nodes.map((n, i) => ({
+    name: n.name,
+    opsUrl: n.opsUrl,
+    process: processes[i]!,
+  }));
   return {
     prepared,
     channel,

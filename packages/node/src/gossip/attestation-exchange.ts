@@ -8,7 +8,6 @@ import {
   decodeAttestationDigest,
   digestKeys,
   encodeAttestationPullRequest,
-  equalBytes,
   MAX_ATTESTATION_BYTES,
   MAX_ATTESTATION_DIGEST_BYTES,
   MAX_FETCH_ATTESTATIONS,
@@ -21,6 +20,7 @@ import {
 import type { ChannelLedger } from '../ledger/index.js';
 import { callProtocol, NetError, type NodeHost, streamProtocol } from '../net/index.js';
 import type { PulledAttestationOutcome } from '../ops/index.js';
+import { ourBlockMatcher } from './our-block.js';
 
 /** One peer served something no honest peer sends: penalise it. */
 export class PullMisbehaviour extends WeftError {}
@@ -115,7 +115,7 @@ async function fetchMissing(
   const asked = new Set(ask.signers.map(toHex));
   const request = encodeAttestationPullRequest({ type: 'fetch', channel: name, ...ask });
   const good: Attestation[] = [];
-  const hashes = new Map<number, Uint8Array | undefined>();
+  const matches = ourBlockMatcher(x.ledger);
   let last: { n: number; key: Uint8Array } | undefined;
   try {
     await guarded(async () => {
@@ -146,16 +146,10 @@ async function fetchMissing(
           x.counted('forged');
           throw misbehaved(`served a forged attestation of block ${n}`);
         }
-        if (!hashes.has(n)) hashes.set(n, (await x.ledger.getBlockHead(n))?.hash);
-        const ours = hashes.get(n);
         // Signed about another block at this height (the signer's fault, not the
         // sender's), or by a certificate not valid now: not stored, nobody blamed.
         const refused =
-          verdict === 'expired'
-            ? 'expired'
-            : !ours || !equalBytes(ours, a.blockHash)
-              ? 'mismatch'
-              : undefined;
+          verdict === 'expired' ? 'expired' : (await matches(a)) ? undefined : 'mismatch';
         if (refused) {
           x.refused.add(key);
           x.counted(refused);

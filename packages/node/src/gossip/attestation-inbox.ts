@@ -1,5 +1,6 @@
-import { type Attestation, equalBytes, toHex } from '@weft/core';
+import { type Attestation, toHex } from '@weft/core';
 import type { ChannelLedger } from '../ledger/index.js';
+import { ourBlockMatcher } from './our-block.js';
 
 export interface AttestationInboxOptions {
   ledger: ChannelLedger;
@@ -13,7 +14,7 @@ export type InboxOutcome = 'stored' | 'held' | 'mismatch';
 /**
  * Where gossiped attestations (signatures already verified) wait to be
  * stored: only about OUR block at that height, as the pull path checks
- * (attestation-exchange.ts), because a light client asking this node blames
+ * (ourBlockMatcher), because a light client asking this node blames
  * whatever does not match the header it verified. Attestations of blocks
  * we have not committed yet, common when other peers commit first, are
  * held until we do and then checked the same way.
@@ -35,7 +36,7 @@ export class AttestationInbox {
 
   async take(a: Attestation): Promise<InboxOutcome> {
     if (a.number < this.#ledger.info().height) {
-      if (!(await this.#matches(a.number, a.blockHash))) return 'mismatch';
+      if (!(await ourBlockMatcher(this.#ledger)(a))) return 'mismatch';
       await this.#ledger.addAttestation(a);
       return 'stored';
     }
@@ -56,21 +57,10 @@ export class AttestationInbox {
     const height = this.#ledger.info().height;
     const due = [...this.#held].filter(([, a]) => a.number < height);
     for (const [key] of due) this.#held.delete(key);
-    const hashes = new Map<number, Uint8Array | undefined>();
+    const matches = ourBlockMatcher(this.#ledger);
     const good: Attestation[] = [];
-    for (const [, a] of due) {
-      if (!hashes.has(a.number)) {
-        hashes.set(a.number, (await this.#ledger.getBlockHead(a.number))?.hash);
-      }
-      const ours = hashes.get(a.number);
-      if (ours && equalBytes(ours, a.blockHash)) good.push(a);
-    }
+    for (const [, a] of due) if (await matches(a)) good.push(a);
     if (good.length > 0) await this.#ledger.addAttestations(good);
     return { stored: good.length, mismatched: due.length - good.length };
-  }
-
-  async #matches(number: number, blockHash: Uint8Array): Promise<boolean> {
-    const ours = (await this.#ledger.getBlockHead(number))?.hash;
-    return ours !== undefined && equalBytes(ours, blockHash);
   }
 }

@@ -34,7 +34,7 @@ export interface DevNetworkLayout {
 }
 
 /** Servers of the dev network's NATS cluster (jetstream ordering). */
-export const DEV_NATS_SERVERS = 3;
+const DEV_NATS_SERVERS = 3;
 
 /** The NATS cluster's ports for `basePort` (see DevNetworkLayout). */
 export function devNatsPorts(
@@ -116,10 +116,7 @@ export async function prepareDevNetwork(layout: DevNetworkLayout): Promise<Prepa
         ? {
             ordering: 'jetstream' as const,
             ordererAddresses: [0, 1, 2].map(addr),
-            natsServers: Array.from(
-              { length: DEV_NATS_SERVERS },
-              (_, i) => `nats://127.0.0.1:${layout.basePort + 3000 + i}`,
-            ),
+            natsServers: devNatsPorts(layout.basePort).map((p) => `nats://127.0.0.1:${p.client}`),
           }
         : {}),
     });

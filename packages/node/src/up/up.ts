@@ -8,6 +8,7 @@ import { loadMember } from '../material/member.js';
 import { ensureNatsServer, NatsCluster } from '../orderer/index.js';
 import {
   type DevNetworkLayout,
+  type DevNode,
   exists,
   type PreparedNetwork,
   prepareDevNetwork,
@@ -42,24 +43,17 @@ export interface RunningNetwork {
  */
 export async function up(options: UpOptions): Promise<RunningNetwork> {
   const prepared = await prepareDevNetwork(options);
-  const processes: NodeProcess[] = [];
+  const started = await startDevProcesses(prepared, {
+    dir: options.dir,
+    log: (line) => options.out(`${line}\n`),
+  });
+  const { processes, nats } = started;
   let ui: DevUi | undefined;
-  let nats: NatsCluster | undefined;
   const stop = async () => {
     await ui?.close();
-    await Promise.all(processes.map((p) => stopNodeProcess(p)));
-    // Last: orderers stopping may still append to the log.
-    await nats?.stop();
+    await started.stop();
   };
   try {
-    if (prepared.ordering === 'jetstream') nats = await startDevNats(prepared, options);
-    const logDir = path.join(path.resolve(options.dir), 'logs');
-    for (const node of prepared.nodes) {
-      processes.push(
-        await startNodeProcess({ name: node.name, configFile: node.configFile, logDir }),
-      );
-    }
-    await Promise.all(prepared.nodes.map((n, i) => waitHealthy(n.opsUrl, processes[i]!)));
     // Every node has introduced itself to every other: gateways can reach all endorsers.
     await Promise.all(
       prepared.nodes.map((n, i) =>
@@ -83,6 +77,49 @@ export async function up(options: UpOptions): Promise<RunningNetwork> {
   return { prepared, processes, ...(ui ? { uiUrl: ui.url } : {}), ...(nats ? { nats } : {}), stop };
 }
 
+/** Processes of a prepared dev network: its nodes and, for jetstream, its NATS cluster. */
+export interface DevProcesses {
+  /** In the order of the nodes asked for. */
+  processes: NodeProcess[];
+  nats?: NatsCluster;
+  /** Stops the nodes, then the NATS cluster. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a prepared dev network's NATS cluster (jetstream ordering) and
+ * then `nodes` (default: all of them), each as its own process logging
+ * under `<dir>/logs`, and waits until each answers /healthz. Whatever
+ * started is stopped again when this fails.
+ */
+export async function startDevProcesses(
+  prepared: PreparedNetwork,
+  options: { dir: string; nodes?: readonly DevNode[]; log: (line: string) => void },
+): Promise<DevProcesses> {
+  const nodes = options.nodes ?? prepared.nodes;
+  const processes: NodeProcess[] = [];
+  let nats: NatsCluster | undefined;
+  const stop = async () => {
+    await Promise.all(processes.map((p) => stopNodeProcess(p)));
+    // Last: orderers stopping may still append to the log.
+    await nats?.stop();
+  };
+  try {
+    if (prepared.ordering === 'jetstream') nats = await startDevNats(prepared, options);
+    const logDir = path.join(path.resolve(options.dir), 'logs');
+    for (const node of nodes) {
+      processes.push(
+        await startNodeProcess({ name: node.name, configFile: node.configFile, logDir }),
+      );
+    }
+    await Promise.all(nodes.map((n, i) => waitHealthy(n.opsUrl, processes[i]!)));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { processes, ...(nats ? { nats } : {}), stop };
+}
+
 /**
  * The dev network's NATS cluster, one nats-server per URL of the genesis
  * (route and monitoring ports 100 and 200 above each client port), its
@@ -90,12 +127,15 @@ export async function up(options: UpOptions): Promise<RunningNetwork> {
  * nats-server comes from PATH, or Debian's package installed when running
  * as root; otherwise the error says how to install it.
  */
-async function startDevNats(prepared: PreparedNetwork, options: UpOptions): Promise<NatsCluster> {
+async function startDevNats(
+  prepared: PreparedNetwork,
+  options: { dir: string; log: (line: string) => void },
+): Promise<NatsCluster> {
   const ports = prepared.natsServers.map((url) => {
     const client = Number(new URL(url).port);
     return { client, cluster: client + 100, http: client + 200 };
   });
-  const binary = ensureNatsServer({ log: (line) => options.out(`${line}\n`) });
+  const binary = ensureNatsServer({ log: options.log });
   return NatsCluster.start({
     dir: path.join(path.resolve(options.dir), 'nats'),
     size: ports.length,

@@ -1,7 +1,9 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { runE2eBench } from '../../bench/e2e-bench.js';
 import { E2E_ORDERERS, type E2eOrderer } from '../../bench/e2e-orderers.js';
+import type { runLedgerBench } from '../../bench/ledger-bench.js';
 import type { runOrderBench } from '../../bench/order-bench.js';
+import type { runValidateBench } from '../../bench/validate-bench.js';
 
 // Benchmarks load what they run when they run (dynamic imports), and print
 // their JSON report on stdout; progress goes to stderr.
@@ -14,6 +16,11 @@ function positiveInt(value: string): number {
 }
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+/** What commander parses for a benchmark: its options but the progress log, and --json. */
+type CliOptions<Run extends (options: never) => unknown> = Omit<Parameters<Run>[0], 'log'> & {
+  json?: boolean;
+};
 
 function rate(value: string): number | 'max' {
   if (value === 'max') return value;
@@ -56,22 +63,12 @@ export function registerBenchCommands(program: Command): Command {
       "write a CPU profile of the main thread's timed region (.cpuprofile)",
     )
     .option('--json', 'print only the JSON report')
-    .action(
-      async (opts: {
-        kind: 'spend' | 'mint';
-        profile?: string;
-        txs: number;
-        blockSize: number;
-        workers?: number;
-        dir?: string;
-        json?: boolean;
-      }) => {
-        const { runValidateBench } = await import('../../bench/validate-bench.js');
-        const report = await runValidateBench({ ...opts, log: progress });
-        print(report, opts.json);
-        if (!report.allValid) process.exitCode = 1;
-      },
-    );
+    .action(async (opts: CliOptions<typeof runValidateBench>) => {
+      const { runValidateBench } = await import('../../bench/validate-bench.js');
+      const report = await runValidateBench({ ...opts, log: progress });
+      print(report, opts.json);
+      if (!report.allValid) process.exitCode = 1;
+    });
 
   bench
     .command('ledger')
@@ -85,21 +82,11 @@ export function registerBenchCommands(program: Command): Command {
     .option('--page-size <n>', 'coins per owner page', positiveInt, 100)
     .option('--dir <path>', 'ledger directory (default: a temporary one, removed afterwards)')
     .option('--json', 'print only the JSON report')
-    .action(
-      async (opts: {
-        txs: number;
-        blockSize: number;
-        owners: number;
-        queries: number;
-        pageSize: number;
-        dir?: string;
-        json?: boolean;
-      }) => {
-        const { runLedgerBench } = await import('../../bench/ledger-bench.js');
-        const report = await runLedgerBench({ ...opts, log: progress });
-        print(report, opts.json);
-      },
-    );
+    .action(async (opts: CliOptions<typeof runLedgerBench>) => {
+      const { runLedgerBench } = await import('../../bench/ledger-bench.js');
+      const report = await runLedgerBench({ ...opts, log: progress });
+      print(report, opts.json);
+    });
 
   startedNetwork(
     bench
@@ -126,7 +113,7 @@ export function registerBenchCommands(program: Command): Command {
         positiveInt,
       )
       .option('--network <dir>', 'target the running network of this weft up directory instead'),
-  ).action(async (opts: Omit<Parameters<typeof runE2eBench>[0], 'log'> & { json?: boolean }) => {
+  ).action(async (opts: CliOptions<typeof runE2eBench>) => {
     const { runE2eBench } = await import('../../bench/e2e-bench.js');
     const report = await runE2eBench({ ...opts, log: progress });
     if (report.succeeded === 0) process.exitCode = 1;
@@ -148,7 +135,7 @@ export function registerBenchCommands(program: Command): Command {
         positiveInt,
         500,
       ),
-  ).action(async (opts: Omit<Parameters<typeof runOrderBench>[0], 'log'> & { json?: boolean }) => {
+  ).action(async (opts: CliOptions<typeof runOrderBench>) => {
     const { runOrderBench } = await import('../../bench/order-bench.js');
     const report = await runOrderBench({ ...opts, log: progress });
     if (!report.everyEnvelopeOnce || !report.agreed) process.exitCode = 1;
