@@ -21,6 +21,7 @@ export * from './fabcoin/rules.js';
 export * from './identity/certificate.js';
 export * from './identity/msp.js';
 export * from './merkle/index.js';
+export * from './next-task.js';
 export {
   type Availability,
   EVALUATION_BUDGET,

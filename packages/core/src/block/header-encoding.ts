@@ -77,19 +77,10 @@ function writeSignatures(w: Writer, signatures: readonly BlockSignature[]): bool
 }
 
 /**
- * A block's signatures as `encode` writes them ([{signer, signature}...]),
- * written directly for the same reason as the header (a light header is
- * encoded per block stored or served); undefined outside plain Uint8Arrays.
- */
-export function encodeSignaturesDirect(
-  signatures: readonly BlockSignature[],
-): Uint8Array | undefined {
-  return withScratch((w) => writeSignatures(w, signatures), copyOut);
-}
-
-/**
  * `prefix`, the header, `middle`, the signatures: a light header (a block
- * with no data) in one buffer of its exact size; undefined outside the plain case.
+ * with no data) in one buffer of its exact size, written directly for the
+ * same reason as the header (one is encoded per block stored or served);
+ * undefined outside the plain case.
  */
 export function encodeHeaderAndSignaturesDirect(
   prefix: Uint8Array,

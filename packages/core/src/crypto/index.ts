@@ -13,15 +13,6 @@ export {
 } from './hash.js';
 export { nobleEd25519 } from './noble.js';
 export {
-  answerEd25519Batch,
-  type Ed25519PoolBatch,
-  type Ed25519PoolPort,
-  type Ed25519PoolVerdicts,
-  nextTask,
-  type PooledEd25519Options,
-  pooledEd25519,
-} from './pooled.js';
-export {
   type DomainVerifyOptions,
   domainMessage,
   getDefaultEd25519Backend,

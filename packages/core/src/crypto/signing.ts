@@ -1,4 +1,4 @@
-import { utf8 } from '../bytes.js';
+import { concatBytes, utf8 } from '../bytes.js';
 import type { Ed25519Backend } from './ed25519.js';
 import { nobleEd25519 } from './noble.js';
 import { strictPrecheck } from './strict.js';
@@ -28,10 +28,7 @@ export function domainMessage(domain: SignatureDomain, bytes: Uint8Array): Uint8
     prefix = utf8(`weft/v1/${domain}\0`);
     prefixes.set(domain, prefix);
   }
-  const out = new Uint8Array(prefix.length + bytes.length);
-  out.set(prefix);
-  out.set(bytes, prefix.length);
-  return out;
+  return concatBytes(prefix, bytes);
 }
 
 let defaultBackend: Ed25519Backend = nobleEd25519;

@@ -9,8 +9,8 @@ import { compareBytes } from '../bytes.js';
 import { CodecError } from '../errors.js';
 import { type ByteSpan, CanonicalTokenizer, NonCanonicalError } from './canonical-tokenizer.js';
 import { DECLINED, fastDecode } from './fast-decode.js';
-import { writeValue } from './fast-encode.js';
-import { copyOut, type Writer, withScratch } from './writer.js';
+import { asciiKeyOrder, LONE_SURROGATE, UINT64_MAX, writeValue } from './fast-encode.js';
+import { copyOut, isAscii, type Writer, withScratch } from './writer.js';
 
 export type { ByteSpan } from './canonical-tokenizer.js';
 
@@ -30,8 +30,6 @@ export type CborValue =
   | Uint8Array
   | readonly CborValue[]
   | { readonly [key: string]: CborValue };
-
-const UINT64_MAX = (1n << 64n) - 1n;
 
 function rejectType(what: string): never {
   throw new CodecError('CODEC_UNSUPPORTED_TYPE', `cannot encode ${what} canonically`);
@@ -63,16 +61,8 @@ const REJECTED_TYPES = [
   'symbol',
 ];
 
-/** Matches a lone surrogate: such a string has no UTF-8 encoding (cborg would write U+FFFD). */
-const LONE_SURROGATE = /\p{Cs}/u;
-
 const utf8Encoder = new TextEncoder();
 const cborgKeyOrder = rfc8949EncodeOptions.mapSorter!;
-
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
 
 /**
  * RFC 8949 order of two map keys, without encoding them as cborg's sorter
@@ -92,7 +82,7 @@ function keyOrder(e1: (Token | Token[])[], e2: (Token | Token[])[]): number {
     return cborgKeyOrder(e1, e2);
   const a = k1.value as string;
   const b = k2.value as string;
-  if (isAscii(a) && isAscii(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  if (isAscii(a) && isAscii(b)) return asciiKeyOrder(a, b);
   const x = utf8Encoder.encode(a);
   const y = utf8Encoder.encode(b);
   return x.length - y.length || compareBytes(x, y);

@@ -13,14 +13,15 @@ import { isAscii, type Writer } from './writer.js';
 
 /** Deeper values (or a cycle) are left to the generic encoder. */
 const MAX_DEPTH = 256;
-const UINT64_MAX = (1n << 64n) - 1n;
+/** The widest integer CBOR carries; the generic encoder rejects bigints beyond ±2^64 too. */
+export const UINT64_MAX = (1n << 64n) - 1n;
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-/** A lone surrogate has no UTF-8 encoding: the generic encoder rejects it. */
-const LONE_SURROGATE = /\p{Cs}/u;
+/** A lone surrogate has no UTF-8 encoding (cborg would write U+FFFD): the generic encoder rejects it. */
+export const LONE_SURROGATE = /\p{Cs}/u;
 const utf8 = new TextEncoder();
 
 /** RFC 8949 order of ASCII keys: shorter first, then bytewise (which is string order). */
-function keyOrder(a: string, b: string): number {
+export function asciiKeyOrder(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
@@ -29,7 +30,7 @@ function sortKeys(keys: string[]): void {
   for (let i = 1; i < keys.length; i++) {
     const k = keys[i]!;
     let j = i - 1;
-    while (j >= 0 && keyOrder(keys[j]!, k) > 0) {
+    while (j >= 0 && asciiKeyOrder(keys[j]!, k) > 0) {
       keys[j + 1] = keys[j]!;
       j--;
     }

@@ -4,13 +4,9 @@ import {
   type BlockSignature,
   decodeBlock,
   encodeBlock,
-  encodeHeader,
   envelopeHash,
 } from '../block/block.js';
-import {
-  encodeHeaderAndSignaturesDirect,
-  encodeSignaturesDirect,
-} from '../block/header-encoding.js';
+import { encodeHeaderAndSignaturesDirect } from '../block/header-encoding.js';
 import { concatBytes } from '../bytes.js';
 import {
   type Attestation,
@@ -233,17 +229,10 @@ const SIGNATURES_KEY = encode('signatures');
  * The keys data < header < signatures are in canonical order.
  */
 export function encodeLightHeader(h: LightHeader): Uint8Array {
-  const direct = encodeHeaderAndSignaturesDirect(
-    HEADER_ONLY_PREFIX,
-    h.header,
-    SIGNATURES_KEY,
-    h.signatures,
+  return (
+    encodeHeaderAndSignaturesDirect(HEADER_ONLY_PREFIX, h.header, SIGNATURES_KEY, h.signatures) ??
+    encodeBlock({ header: h.header, data: [], signatures: h.signatures })
   );
-  if (direct) return direct;
-  const signatures =
-    encodeSignaturesDirect(h.signatures) ??
-    encode(h.signatures.map((s) => ({ signer: s.signer, signature: s.signature })));
-  return concatBytes(HEADER_ONLY_PREFIX, encodeHeader(h.header), SIGNATURES_KEY, signatures);
 }
 
 export function decodeLightHeader(bytes: Uint8Array): LightHeader {

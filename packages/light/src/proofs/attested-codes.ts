@@ -1,5 +1,6 @@
 import {
   type Attestation,
+  attestationsAbout,
   type Channel,
   type Ed25519Backend,
   equalBytes,
@@ -68,8 +69,10 @@ export async function verifyServed(options: {
   backend?: Ed25519Backend;
 }): Promise<{ verified: VerifiedAttestation[]; forged: number }> {
   const { channel, header } = options;
-  const about = options.attestations.filter(
-    (a) => a.number === header.header.number && a.channel === channel.config.channel,
+  const about = attestationsAbout(
+    options.attestations,
+    channel.config.channel,
+    header.header.number,
   );
   let forged = 0;
   const checked = await Promise.all(
