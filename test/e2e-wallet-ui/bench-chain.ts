@@ -6,16 +6,9 @@
 // would a delivered block, and serves them to the page over the light
 // protocol. Building the blocks here rather than ordering them is what makes
 // a 10,000-block chain take seconds instead of hours of batch timeouts.
-import {
-  type Block,
-  type ChainTip,
-  type Coin,
-  chainTipOf,
-  coinKey,
-  toHex,
-  WeftError,
-} from '@weft/core';
+import { type Block, type ChainTip, type Coin, chainTipOf, toHex, WeftError } from '@weft/core';
 import { buildBlock, buildMint, buildSpend, type DevMember, type DevNetwork } from '@weft/core/dev';
+import { fabcoinMints } from '../../packages/light/bench/workload.js';
 import { type LoadedMember, loadMember } from '../../packages/node/src/material/index.js';
 import type { CommitPipeline } from '../../packages/node/src/pipeline/commit-pipeline.js';
 import type { UiNetwork } from '../../packages/node/src/up/ui-server.js';
@@ -28,8 +21,6 @@ import {
 const AHEAD = 128;
 /** A peer that commits nothing for this long has rejected a block (its log is silent). */
 const STALL_MS = 60_000;
-/** Coins one mint creates; spends then consume them one each. */
-const COINS_PER_MINT = 100;
 
 function devMember(m: LoadedMember): DevMember {
   const { org, role } = m.cert;
@@ -148,36 +139,25 @@ export class BenchNetwork {
   }
 
   /**
-   * About `txs` transactions in blocks of the channel's maxTxCount: mints of
-   * COINS_PER_MINT coins to the client, then one-in/one-out spends of those
-   * coins by their owner (the light bench's Fabcoin workload). The spends'
-   * endorser simulates against the peer's committed state.
+   * About `txs` transactions in blocks of the channel's maxTxCount: the
+   * light bench's Fabcoin workload (fabcoinMints), mints of coins to the
+   * client, then one-in/one-out spends of those coins by their owner. The
+   * spends' endorser simulates against the peer's committed state.
    */
   async transferBlocks(txs: number): Promise<void> {
     const perBlock = this.dev.config.ordering.maxTxCount;
     const owner = this.dev.client.signer.publicKey;
     const coin = (): Coin => ({ amount: 10n, owner, label: 'FBC' });
-    const mints = Math.max(1, Math.ceil(txs / (COINS_PER_MINT + 1)));
-    const spends = Math.max(0, txs - mints);
     const inBlocks = async (envelopes: Uint8Array[]) => {
       for (let i = 0; i < envelopes.length; i += perBlock)
         await this.append(envelopes.slice(i, i + perBlock));
       await this.settled();
     };
-    const minted: Uint8Array[] = [];
-    const keys: string[] = [];
-    for (let m = 0; m < mints; m++) {
-      const count = Math.min(COINS_PER_MINT, Math.max(1, spends - keys.length));
-      const mint = await buildMint(this.dev, Array.from({ length: count }, coin));
-      minted.push(mint.bytes);
-      for (let j = 0; j < count; j++) keys.push(coinKey(mint.txid, j));
-    }
-    await inBlocks(minted);
+    const { mints, spendKeys } = await fabcoinMints(this.dev, txs, coin);
+    await inBlocks(mints);
     const state = this.net.peer.channels.get('weft')!.ledger!.stateView();
     const spent = await Promise.all(
-      keys
-        .slice(0, spends)
-        .map(async (key) => (await buildSpend(this.dev, [key], [coin()], { state })).bytes),
+      spendKeys.map(async (key) => (await buildSpend(this.dev, [key], [coin()], { state })).bytes),
     );
     await inBlocks(spent);
   }

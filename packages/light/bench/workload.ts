@@ -2,6 +2,7 @@ import {
   type Attestation,
   blockHash,
   type ChainTip,
+  type Coin,
   chainTipOf,
   codesHash,
   coinKey,
@@ -60,6 +61,30 @@ function genesisBlock(net: DevNetwork): Uint8Array {
 const COINS_PER_MINT = 100;
 
 /**
+ * The Fabcoin transactions of about `txs` (this bench's and the wallet UI's
+ * page bench): mints of COINS_PER_MINT `coin()`s each, and the keys of the
+ * coins that one-in/one-out spends by their owner then take, one each. The
+ * spends are the caller's to build, against state where the mints committed.
+ */
+export async function fabcoinMints(
+  net: DevNetwork,
+  txs: number,
+  coin: () => Coin,
+): Promise<{ mints: Uint8Array[]; spendKeys: string[] }> {
+  const mints = Math.max(1, Math.ceil(txs / (COINS_PER_MINT + 1)));
+  const spends = Math.max(0, txs - mints);
+  const minted: Uint8Array[] = [];
+  const keys: string[] = [];
+  for (let m = 0; m < mints; m++) {
+    const count = Math.min(COINS_PER_MINT, Math.max(1, spends - keys.length));
+    const mint = await buildMint(net, Array.from({ length: count }, coin));
+    minted.push(mint.bytes);
+    for (let j = 0; j < count; j++) keys.push(coinKey(mint.txid, j));
+  }
+  return { mints: minted, spendKeys: keys.slice(0, spends) };
+}
+
+/**
  * About `txs` transactions in blocks of `perBlock`: mints of
  * COINS_PER_MINT coins each to the client, then one-in/one-out spends of
  * those coins by their owner (creator + two endorsements, the Fabric
@@ -75,10 +100,8 @@ export async function auditChainWorkload(
   const chain = new DevChain(net);
   const owner = net.client.signer.publicKey;
   const coin = () => ({ amount: 10n, owner, label: 'FBC' });
-  const mints = Math.max(1, Math.ceil(txs / (COINS_PER_MINT + 1)));
-  const spends = Math.max(0, txs - mints);
-  const pending: Uint8Array[] = [];
-  const keys: string[] = [];
+  const { mints, spendKeys } = await fabcoinMints(net, txs, coin);
+  const pending: Uint8Array[] = [...mints];
   const codes: TxCode[][] = [net.genesis.data.map(() => TxCode.VALID)];
   const attestations: Attestation[][] = [[]];
   const flush = async () => {
@@ -97,15 +120,9 @@ export async function auditChainWorkload(
       );
     }
   };
-  for (let m = 0; m < mints; m++) {
-    const count = Math.min(COINS_PER_MINT, Math.max(1, spends - keys.length));
-    const mint = await buildMint(net, Array.from({ length: count }, coin));
-    pending.push(mint.bytes);
-    for (let j = 0; j < count; j++) keys.push(coinKey(mint.txid, j));
-  }
   // The spends' endorsers simulate against committed state, so the mints commit first.
   await flush();
-  for (const key of keys.slice(0, spends)) {
+  for (const key of spendKeys) {
     const spend = await buildSpend(net, [key], [coin()], { state: chain.state });
     pending.push(spend.bytes);
   }
@@ -115,6 +132,6 @@ export async function auditChainWorkload(
     blocks: chain.blocks.map((block, n) => encodeLightBlock({ block, codes: codes[n]! })),
     headers: chain.blocks.map((b) => encodeLightHeader(b)),
     attestations: attestations.map((list) => encodeLightAttestations(list)),
-    txs: mints + spends,
+    txs: mints.length + spendKeys.length,
   };
 }

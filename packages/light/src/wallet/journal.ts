@@ -1,6 +1,5 @@
 import {
   type CborValue,
-  CodecError,
   equalBytes,
   HASH_LENGTH,
   isCoinKey,
@@ -14,6 +13,7 @@ import {
   readRecord,
   readString,
   readUint,
+  schemaError,
 } from '@weft/core';
 import { WalletError } from './errors.js';
 import {
@@ -163,7 +163,7 @@ function readSpend(r: Record<string, unknown>, what: string): Omit<PendingSpend,
 
 function readInput(value: unknown, what: string): string {
   const key = readString(value, what, MAX_COIN_KEY_LENGTH);
-  if (!isCoinKey(key)) throw new CodecError('CODEC_SCHEMA', `${what}: not a coin key`);
+  if (!isCoinKey(key)) schemaError(`${what}: not a coin key`);
   return key;
 }
 

@@ -1,7 +1,6 @@
 import {
   type CborValue,
   type Certificate,
-  CodecError,
   certificateToCbor,
   decode,
   encode,
@@ -11,6 +10,7 @@ import {
   readRecord,
   readString,
   readUint,
+  schemaError,
 } from '@weft/core';
 import { WalletError } from './errors.js';
 import { journalToCbor, readJournal, type WalletJournal } from './journal.js';
@@ -73,21 +73,17 @@ export interface VaultContents extends WalletMetadata {
   readonly bip39Passphrase: string;
 }
 
-function fail(message: string): never {
-  throw new CodecError('CODEC_SCHEMA', message);
-}
-
 function readAccount(value: unknown, what: string): WalletAccount {
   const r = readRecord(value, what, ['name', 'nextIndex']);
   const nextIndex = readUint(r.nextIndex, `${what}.nextIndex`);
   // nextIndex may equal 2^31 once the last index is used; beyond that no key exists.
-  if (nextIndex > MAX_PATH_INDEX + 1) fail(`${what}.nextIndex out of range`);
+  if (nextIndex > MAX_PATH_INDEX + 1) schemaError(`${what}.nextIndex out of range`);
   return { name: readString(r.name, `${what}.name`, MAX_ACCOUNT_NAME), nextIndex };
 }
 
 function readLabel(value: unknown, what: string): string {
   const label = readString(value, what, MAX_LABEL_LENGTH);
-  if (!LABEL_PATTERN.test(label)) fail(`${what}: not a Fabcoin label`);
+  if (!LABEL_PATTERN.test(label)) schemaError(`${what}: not a Fabcoin label`);
   return label;
 }
 
@@ -95,7 +91,7 @@ function readEnrollment(value: unknown, accounts: number): WalletEnrollment {
   const r = readRecord(value, 'enrollment', ['account', 'index', 'certificate']);
   const account = readUint(r.account, 'enrollment.account');
   const index = readUint(r.index, 'enrollment.index');
-  if (account >= accounts || index > MAX_PATH_INDEX) fail('enrollment: key out of range');
+  if (account >= accounts || index > MAX_PATH_INDEX) schemaError('enrollment: key out of range');
   return { account, index, certificate: readCertificate(r.certificate, 'enrollment.certificate') };
 }
 
@@ -107,21 +103,21 @@ export function readContents(value: unknown): VaultContents {
     ['v', 'mnemonic', 'bip39Passphrase', 'accounts', 'labels', 'createdAt'],
     ['enrollment', 'journal'],
   );
-  if (r.v !== CONTENTS_VERSION) fail('contents.v: unknown version');
+  if (r.v !== CONTENTS_VERSION) schemaError('contents.v: unknown version');
   let mnemonic: string;
   try {
     mnemonic = parseMnemonic(readString(r.mnemonic, 'contents.mnemonic', 512));
   } catch {
-    fail('contents.mnemonic: not a valid mnemonic');
+    schemaError('contents.mnemonic: not a valid mnemonic');
   }
   const accounts = readArray(r.accounts, 'contents.accounts', MAX_ACCOUNTS).map((a, i) =>
     readAccount(a, `contents.accounts[${i}]`),
   );
-  if (accounts.length === 0) fail('contents.accounts: a wallet has at least one account');
+  if (accounts.length === 0) schemaError('contents.accounts: a wallet has at least one account');
   const labels = readArray(r.labels, 'contents.labels', MAX_LABELS).map((l, i) =>
     readLabel(l, `contents.labels[${i}]`),
   );
-  if (new Set(labels).size !== labels.length) fail('contents.labels: duplicates');
+  if (new Set(labels).size !== labels.length) schemaError('contents.labels: duplicates');
   const contents: VaultContents = {
     mnemonic,
     bip39Passphrase: readString(

@@ -8,7 +8,7 @@ import { StatusBadge } from '../ui/StatusBadge.js';
 import { Table } from '../ui/Table.js';
 import { useAsync } from '../ui/use-async.js';
 import type { ExplorerBlock } from './block-data.js';
-import { blockPage } from './block-pages.js';
+import { type BlockPageRange, blockPage } from './block-pages.js';
 
 export interface BlockListProps {
   /** Verified blocks in the chain. */
@@ -31,7 +31,7 @@ export function BlockList({ height, top, load }: BlockListProps) {
   );
   return (
     <>
-      <Pager height={height} top={top} />
+      <Pager height={height} range={range} />
       <ErrorBox error={blocks.error} />
       {blocks.loading && !blocks.value ? <p aria-live="polite">Loading verified blocks…</p> : null}
       {blocks.value && blocks.value.length > 0 ? (
@@ -68,8 +68,7 @@ export function BlockList({ height, top, load }: BlockListProps) {
 }
 
 /** Newest / Newer / Older / Oldest as links (the page is in the URL), and a jump to a block. */
-function Pager({ height, top }: { height: number; top?: number }) {
-  const range = blockPage(height, top);
+function Pager({ height, range }: { height: number; range: BlockPageRange }) {
   const [jump, setJump] = useState('');
   const link = (label: string, to: number | undefined, enabled: boolean) =>
     enabled ? (

@@ -1,4 +1,4 @@
-import { WeftError } from '@weft/core';
+import { errorCode } from '@weft/light';
 
 /** An error as a person reads it: what happened, what to do, and the stable code for support. */
 export interface ShownError {
@@ -88,13 +88,12 @@ export function messageFor(code: string): string | undefined {
 
 /** Any thrown value as a person needs it; never a stack trace. */
 export function describeError(err: unknown): ShownError {
-  if (err instanceof WeftError || hasCode(err)) {
-    const code = (err as { code: string }).code;
+  const code = errorCode(err);
+  if (code !== undefined) {
     const detail = (err as Error).message;
     const known = MESSAGES[code];
     // A refusal names its cause (a gateway's or peer's code): say both.
-    const cause = (err as { cause?: unknown }).cause;
-    const causeCode = hasCode(cause) ? (cause as { code: string }).code : undefined;
+    const causeCode = errorCode((err as { cause?: unknown }).cause);
     const because = causeCode ? MESSAGES[causeCode] : undefined;
     if (known && because) {
       return { message: `${known} ${because}`, code, detail: `${causeCode}: ${detail}` };
@@ -108,8 +107,4 @@ export function describeError(err: unknown): ShownError {
   }
   const message = err instanceof Error ? err.message : String(err);
   return { message: message || 'Something went wrong.' };
-}
-
-function hasCode(err: unknown): boolean {
-  return typeof (err as { code?: unknown } | null)?.code === 'string';
 }
