@@ -2,14 +2,13 @@ import { equalBytes, toHex } from '../bytes.js';
 import { withEncoding } from '../encoding/cbor.js';
 import { WeftError } from '../errors.js';
 import type { RWSet, Version, WriteEntry } from '../tx/rwset.js';
-import { coinKey, coinKeyOfHex, encodeCoin, isCoinKey } from './coin.js';
+import { coinKey, coinKeyOfHex, encodeCoin, isCoinKey, isFabcoinLabel } from './coin.js';
 import { type Coin, coinToCbor, type FabcoinRequest } from './request.js';
 
 /** A Fabcoin rule a request breaks; the message says which. */
 export class FabcoinError extends WeftError {}
 
 export const MAX_AMOUNT = (1n << 64n) - 1n;
-const LABEL_PATTERN = /^[A-Za-z0-9]{1,16}$/;
 
 function fail(code: string, message: string): never {
   throw new FabcoinError(code, message);
@@ -21,7 +20,7 @@ export function checkOutputs(outputs: readonly Coin[]): void {
   for (const [j, c] of outputs.entries()) {
     if (c.amount <= 0n) fail('FABCOIN_AMOUNT', `output ${j}: amount must be positive`);
     if (c.amount > MAX_AMOUNT) fail('FABCOIN_AMOUNT', `output ${j}: amount exceeds 2^64-1`);
-    if (!LABEL_PATTERN.test(c.label)) fail('FABCOIN_LABEL', `output ${j}: bad label`);
+    if (!isFabcoinLabel(c.label)) fail('FABCOIN_LABEL', `output ${j}: bad label`);
   }
 }
 

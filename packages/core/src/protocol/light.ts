@@ -29,8 +29,8 @@ import {
   readUint,
   schemaError,
 } from '../encoding/fields.js';
-import { isCoinKey } from '../fabcoin/coin.js';
-import { MAX_COIN_KEY_LENGTH, MAX_LABEL_LENGTH } from '../fabcoin/request.js';
+import { readCoinKey } from '../fabcoin/coin.js';
+import { MAX_LABEL_LENGTH } from '../fabcoin/request.js';
 import { verifyInclusion } from '../merkle/index.js';
 import { MAX_ENVELOPE_BYTES } from '../tx/envelope.js';
 import { isTxCode, type TxCode } from '../validate/codes.js';
@@ -159,12 +159,6 @@ export function decodeLightRequest(bytes: Uint8Array): LightRequest {
       return out;
     }
   }
-}
-
-function readCoinKey(value: unknown, what: string): string {
-  const key = readString(value, what, MAX_COIN_KEY_LENGTH);
-  if (!isCoinKey(key)) schemaError(`${what}: not a coin key`);
-  return key;
 }
 
 // --- info ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { equalBytes, fromHex, type LightCoin, MAX_LIGHT_COIN_PAGE } from '@weft/core';
+import { coinKeyParts, equalBytes, fromHex, type LightCoin, MAX_LIGHT_COIN_PAGE } from '@weft/core';
 import { VerificationError } from '../errors.js';
 import type { CallOptions } from '../transport/transport.js';
 import type { CoinList, VerifiedCoin } from './verdict.js';
@@ -61,9 +61,8 @@ async function checkCoin(
 ): Promise<VerifiedCoin> {
   const base = { key: c.key, amount: c.amount, label: c.label, node };
   // The decoder accepted only `txidhex.j` keys.
-  const dot = c.key.indexOf('.');
-  const txid = fromHex(c.key.slice(0, dot));
-  const j = Number(c.key.slice(dot + 1));
+  const { txidHex, index: j } = coinKeyParts(c.key);
+  const txid = fromHex(txidHex);
   const verdict = await verifier.checkTx(c.tx, node, txid, options);
   if (verdict.status === 'unverifiable' || verdict.status === 'pending') {
     const reason = verdict.status === 'pending' ? 'LIGHT_NOT_FOUND' : verdict.reason;

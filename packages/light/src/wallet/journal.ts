@@ -2,18 +2,16 @@ import {
   type CborValue,
   equalBytes,
   HASH_LENGTH,
-  isCoinKey,
-  MAX_COIN_KEY_LENGTH,
   MAX_LABEL_LENGTH,
   PUBLIC_KEY_LENGTH,
   readArray,
   readBigUint,
   readBytes,
+  readCoinKey,
   readEnum,
   readRecord,
   readString,
   readUint,
-  schemaError,
 } from '@weft/core';
 import { WalletError } from './errors.js';
 import {
@@ -161,16 +159,10 @@ function readSpend(r: Record<string, unknown>, what: string): Omit<PendingSpend,
   };
 }
 
-function readInput(value: unknown, what: string): string {
-  const key = readString(value, what, MAX_COIN_KEY_LENGTH);
-  if (!isCoinKey(key)) schemaError(`${what}: not a coin key`);
-  return key;
-}
-
 function readPending(value: unknown, what: string): PendingSpend {
   const r = readRecord(value, what, [...SPEND_FIELDS, 'inputs']);
   const inputs = readArray(r.inputs, `${what}.inputs`, MAX_SPEND_INPUTS).map((k, i) =>
-    readInput(k, `${what}.inputs[${i}]`),
+    readCoinKey(k, `${what}.inputs[${i}]`),
   );
   return { ...readSpend(r, what), inputs };
 }

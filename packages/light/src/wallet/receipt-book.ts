@@ -1,4 +1,4 @@
-import { toHex } from '@weft/core';
+import { coinKeyParts, toHex } from '@weft/core';
 import { errorCode } from '../errors.js';
 import type { TxVerdict } from '../proofs/verdict.js';
 import type { ProofVerifier } from '../proofs/verifier.js';
@@ -42,7 +42,7 @@ export class ReceiptBook {
         now: this.#o.now(),
       });
     await this.#change(update);
-    const listed = new Set(coins.map((c) => c.key.slice(0, c.key.indexOf('.'))));
+    const listed = new Set(coins.map((c) => coinKeyParts(c.key).txidHex));
     const received = this.#o.session.metadata().journal?.received ?? [];
     for (const txid of unattestedReceipts(received)) {
       if (listed.has(toHex(txid))) continue;

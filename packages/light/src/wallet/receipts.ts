@@ -1,6 +1,7 @@
 import {
   type CborValue,
   coinKey,
+  coinKeyParts,
   equalBytes,
   fromHex,
   HASH_LENGTH,
@@ -110,13 +111,12 @@ export function recordReceipts(
       }
       continue;
     }
-    const dot = coin.key.indexOf('.');
-    const txidHex = coin.key.slice(0, dot);
+    const { txidHex, index } = coinKeyParts(coin.key);
     const source = sourceOf(coin, context.identity);
     if (context.ownTxids.has(txidHex) || !source || coin.block === undefined) continue;
     next.push({
       txid: fromHex(txidHex),
-      output: Number(coin.key.slice(dot + 1)),
+      output: index,
       label: coin.label,
       amount: coin.amount,
       ownerIndex: coin.ownerIndex,

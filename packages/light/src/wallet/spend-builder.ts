@@ -4,6 +4,7 @@ import {
   computeTxid,
   equalBytes,
   fromHex,
+  isFabcoinLabel,
   MAX_AMOUNT,
   MAX_LABEL_LENGTH,
   NONCE_LENGTH,
@@ -14,7 +15,6 @@ import {
   signProposal,
 } from '@weft/core';
 import { WalletError } from './errors.js';
-import { LABEL_PATTERN } from './vault-contents.js';
 import type { WalletSession } from './wallet-session.js';
 
 /** What a holder asks for: `amount` of `label` to the owner key `to`. */
@@ -37,7 +37,7 @@ export function checkOrder(order: SpendOrder): CheckedOrder {
   if (typeof amount !== 'bigint' || amount <= 0n || amount > MAX_AMOUNT) {
     throw new WalletError('WALLET_BAD_AMOUNT', 'the amount must be a whole number in 1..2^64-1');
   }
-  if (typeof label !== 'string' || !LABEL_PATTERN.test(label)) {
+  if (typeof label !== 'string' || !isFabcoinLabel(label)) {
     throw new WalletError(
       'WALLET_BAD_LABEL',
       `a label has 1-${MAX_LABEL_LENGTH} letters or digits`,

@@ -4,6 +4,7 @@ import {
   certificateToCbor,
   decode,
   encode,
+  isFabcoinLabel,
   MAX_LABEL_LENGTH,
   readArray,
   readCertificate,
@@ -33,12 +34,6 @@ export const MAX_BIP39_PASSPHRASE = 256;
  * accounts and labels, the rest journal; a typical full journal is half that).
  */
 export const MAX_CONTENTS_BYTES = 256 * 1024;
-
-/**
- * Core's Fabcoin label rule (fabcoin/rules.ts), so the wallet never follows
- * or spends a label no coin can carry.
- */
-export const LABEL_PATTERN = new RegExp(`^[A-Za-z0-9]{1,${MAX_LABEL_LENGTH}}$`);
 
 export interface WalletAccount {
   /** The holder's name for it ("Savings"); the account number is its position in the list. */
@@ -83,7 +78,8 @@ function readAccount(value: unknown, what: string): WalletAccount {
 
 function readLabel(value: unknown, what: string): string {
   const label = readString(value, what, MAX_LABEL_LENGTH);
-  if (!LABEL_PATTERN.test(label)) schemaError(`${what}: not a Fabcoin label`);
+  // Core's label rule, so the wallet never follows or spends a label no coin can carry.
+  if (!isFabcoinLabel(label)) schemaError(`${what}: not a Fabcoin label`);
   return label;
 }
 
