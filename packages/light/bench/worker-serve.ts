@@ -1,8 +1,5 @@
 import type { Ed25519Backend } from '@weft/core';
-import type { ToVsccWorker } from '../src/auditor/vscc-pool.js';
-import { vsccWorkerHandler } from '../src/auditor/vscc-worker.js';
-import type { ToHeaderWorker } from '../src/chain/header-pool.js';
-import { headerWorkerHandler } from '../src/chain/header-worker.js';
+import { type ToVerifyWorker, verifyWorkerHandler } from '../src/verify-worker.js';
 import { type SignatureSet, signatureSet, verifyRate } from './measure.js';
 
 /**
@@ -23,7 +20,7 @@ export interface RateReply {
   rate: number;
 }
 
-export type ToBenchWorker = ToHeaderWorker | ToVsccWorker | RateRequest;
+export type ToBenchWorker = ToVerifyWorker | RateRequest;
 
 /** Verifications in flight when a worker measures its concurrent rate (as the page does). */
 const WINDOW = 64;
@@ -31,28 +28,18 @@ const WINDOW = 64;
 export function benchWorkerHandler(
   backend: Promise<Ed25519Backend>,
 ): (m: ToBenchWorker) => Promise<object | undefined> {
-  const headers = backend.then(headerWorkerHandler);
-  const vscc = backend.then(vsccWorkerHandler);
+  const verify = backend.then(verifyWorkerHandler);
   let set: Promise<SignatureSet> | undefined;
   return async (m) => {
-    switch (m.type) {
-      case 'header-config':
-      case 'verify-headers':
-        return (await headers)(m);
-      case 'config':
-      case 'check':
-        return (await vscc)(m);
-      case 'rate': {
-        const b = await backend;
-        set ??= signatureSet(2048, b);
-        const s = await set;
-        // The faster of one at a time and WINDOW in flight, as the page's own limit.
-        const rate = Math.max(
-          await verifyRate(s, b, 1, m.ms / 2),
-          await verifyRate(s, b, WINDOW, m.ms / 2),
-        );
-        return { type: 'rate', rate } satisfies RateReply;
-      }
-    }
+    if (m.type !== 'rate') return (await verify)(m);
+    const b = await backend;
+    set ??= signatureSet(2048, b);
+    const s = await set;
+    // The faster of one at a time and WINDOW in flight, as the page's own limit.
+    const rate = Math.max(
+      await verifyRate(s, b, 1, m.ms / 2),
+      await verifyRate(s, b, WINDOW, m.ms / 2),
+    );
+    return { type: 'rate', rate } satisfies RateReply;
   };
 }

@@ -21,4 +21,5 @@ export * from './transport/libp2p-transport.js';
 export * from './transport/node-set.js';
 export { requestOne, type StreamDialer } from './transport/stream-call.js';
 export * from './transport/transport.js';
+export * from './verify-worker.js';
 export * from './wallet/index.js';
