@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { metricSeries } from '../ops/metrics-text.js';
 import { cpuOf, isOrdering, startCpuSampling } from './e2e-cpu.js';
 import { E2E_ORDERERS, type E2eOrderer } from './e2e-orderers.js';
 import { channelHeight, loadMembers } from './e2e-target.js';
@@ -40,10 +41,8 @@ const settleMs = (batchTimeoutMs: number) => 2 * batchTimeoutMs + 500;
 async function cutsOf(opsUrl: string): Promise<Record<string, number>> {
   const text = await (await fetch(`${opsUrl}/metrics`)).text();
   const cuts: Record<string, number> = {};
-  for (const m of text.matchAll(
-    /^weft_orderer_blocks_cut_total\{[^}]*reason="(\w+)"[^}]*\} (\S+)$/gm,
-  ))
-    cuts[m[1]!] = Number(m[2]);
+  for (const s of metricSeries(text, 'weft_orderer_blocks_cut_total'))
+    if (s.labels.reason) cuts[s.labels.reason] = s.value;
   return cuts;
 }
 

@@ -19,6 +19,7 @@ export {
   type RpcOutcome,
   type TtcOutcome,
 } from './metrics.js';
+export { type MetricSeries, metricSeries, seriesWith } from './metrics-text.js';
 export {
   type ChannelHealth,
   type HealthReport,

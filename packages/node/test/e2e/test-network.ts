@@ -10,6 +10,7 @@ import {
   type MaterialManifest,
   validateNetworkSpec,
 } from '../../src/material/index.js';
+import { seriesWith } from '../../src/ops/metrics-text.js';
 import {
   type NodeProcess,
   startNodeProcess,
@@ -203,21 +204,7 @@ export class TestNetwork {
     const text = await (
       await fetch(`${this.node(name).opsUrl}/metrics`, { signal: AbortSignal.timeout(5_000) })
     ).text();
-    let total = 0;
-    for (const line of text.split('\n')) {
-      if (!line.startsWith(`${metric}{`)) continue;
-      const body = line.slice(metric.length + 1, line.indexOf('}'));
-      const have = Object.fromEntries(
-        body.split(',').map((kv) => {
-          const [k, v] = kv.split('=');
-          return [k, v?.replace(/^"|"$/g, '')];
-        }),
-      );
-      if (Object.entries(labels).every(([k, v]) => have[k] === v)) {
-        total += Number(line.slice(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return total;
+    return seriesWith(text, metric, labels).reduce((sum, s) => sum + s.value, 0);
   }
 }
 

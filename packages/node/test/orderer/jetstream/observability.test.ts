@@ -3,7 +3,12 @@
 // by the ops server, moving as the orderers (real nats-server cluster) cut
 // blocks, skip a duplicate, lose the log and get it back.
 import { after, assert, describe, it } from '@weft/test/harness';
-import { type HealthReport, NodeMetrics, startOpsServer } from '../../../src/ops/index.js';
+import {
+  type HealthReport,
+  NodeMetrics,
+  seriesWith,
+  startOpsServer,
+} from '../../../src/ops/index.js';
 import { ManualClock } from '../../../src/orderer/clock.js';
 import type { OrdererError } from '../../../src/orderer/errors.js';
 import { ordererLogHealth } from '../../../src/orderer/jetstream/log-health.js';
@@ -25,13 +30,7 @@ const { cluster } = nats;
 
 /** The value of series `name` whose labels include `labels`; undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^(\w+)\{(.*)\} (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const has = Object.entries(labels).every(([k, v]) => m[2]!.includes(`${k}="${v}"`));
-    if (has) return Number(m[3]);
-  }
-  return undefined;
+  return seriesWith(text, name, labels)[0]?.value;
 }
 
 async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000) {
